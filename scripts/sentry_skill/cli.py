@@ -1,0 +1,158 @@
+"""Parser, dispatch and the exit-code contract.
+
+Nothing heavy is imported here: `--help`, `--version` and every error caught
+before a request run without loading requests or python-dotenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from functools import cached_property
+
+from . import __version__
+from .errors import EXIT_CODES, INTERNAL, OK, SentryError, UsageError
+
+FORMATS = ("json", "jsonl", "table")
+
+DESCRIPTION = """\
+Triage Sentry issues and events from the command line. Prints one minified,
+redacted JSON document on stdout; errors are one JSON object on stderr.
+
+Set SENTRY_AUTH_TOKEN (scopes org:read, project:read, event:read) and
+SENTRY_ORG, in the environment or a .env file. Try it without an account:
+  sentry_api.py --demo list-issues --limit 5
+"""
+
+
+def _epilog() -> str:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+    return ("examples:\n"
+            "  sentry_api.py list-issues --environment production --time-range 24h --limit 10\n"
+            "  sentry_api.py issue-detail BACKEND-12 --latest-event\n"
+            "  sentry_api.py event-detail latest --issue BACKEND-12 --stacktrace\n\n"
+            f"exit codes:\n{codes}")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is our JSON error with exit 2, not a usage dump."""
+
+    def error(self, message):
+        raise UsageError(f"{message[0].upper()}{message[1:]}.", hint=f"Run: {self.prog} --help")
+
+
+def _add_common(parser, suppress: bool) -> None:
+    """Options every command takes, before or after the command name."""
+    d = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
+    parser.add_argument("--org", default=d(None), metavar="SLUG", help="organization slug [env SENTRY_ORG]")
+    parser.add_argument("--base-url", default=d(None), metavar="URL",
+                        help="Sentry server [env SENTRY_BASE_URL, SENTRY_URL, SENTRY_HOST; default https://sentry.io]")
+    parser.add_argument("--fields", default=d(None), metavar="A,B", help="pick output fields (an unknown one lists the valid ones)")
+    parser.add_argument("--raw", action="store_true", default=d(False), help="the whole API answer, redacted")
+    parser.add_argument("--format", choices=FORMATS, default=d("json"), help="json (default), jsonl, table")
+    parser.add_argument("--no-redact", action="store_true", default=d(False), help="turn redaction off (warns)")
+    parser.add_argument("--timeout", type=_timeout, default=d(None), metavar="SECONDS", help="per request (default 30)")
+    parser.add_argument("--demo", action="store_true", default=d(False),
+                        help="answer from bundled recorded responses, no network [env SENTRY_DEMO=1]")
+    parser.add_argument("--allow-insecure-http", action="store_true", default=d(False),
+                        help="allow http:// to a host that is not loopback")
+    parser.add_argument("--verbose", action="store_true", default=d(False), help="log requests to stderr (never the token)")
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--timeout {text!r} is not a number of seconds.") from None
+    if not 0.1 <= value <= 600:
+        raise UsageError(f"--timeout {value} is out of range.", hint="Use 0.1 to 600 seconds.")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .commands import MODULES
+
+    parser = Parser(prog="sentry_api.py", description=DESCRIPTION, epilog=_epilog(),
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"sentry-api {__version__}")
+    _add_common(parser, suppress=False)
+    common = Parser(add_help=False)
+    _add_common(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    for module in MODULES:
+        module.register(sub, common)
+    for choice in sub.choices.values():
+        choice.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+class Context:
+    """What a command gets: its arguments, settings, and a client made on first use."""
+
+    def __init__(self, args, settings, session=None, sleep=None):
+        self.args, self.settings = args, settings
+        self._session, self._sleep = session, sleep
+
+    @property
+    def org(self) -> str:
+        from .ids import check_slug
+        return check_slug(self.settings.require_org(), "Organization")
+
+    @cached_property
+    def client(self):
+        from .client import SentryClient
+        from .config import require_token
+
+        require_token(self.settings)
+        session = self._session
+        if self.settings.demo and session is None:
+            from .demo import demo_session
+            session = demo_session()
+        options = {"session": session}
+        if self._sleep is not None:
+            options["sleep"] = self._sleep
+        return SentryClient(self.settings, **options)
+
+
+def main(argv=None, *, session=None, sleep=None) -> int:
+    """Run one command; returns the exit code (0 on success)."""
+    from .output import emit_error
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    secrets: tuple = ()
+    redact_on = True
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version
+            return int(done.code or 0)
+        from .config import load_settings
+        settings = load_settings(args)
+        secrets = (settings.token,) if settings.token else ()
+        redact_on = not args.no_redact
+        if not redact_on:
+            print('{"warning":"redaction is off: output may hold personal data and secrets"}', file=sys.stderr)
+        ctx = Context(args, settings, session=session, sleep=sleep)
+        result = args.run(ctx)
+        from .output import build, render, write
+        document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets)
+        write(render(document, args.format), secrets)
+        return OK
+    except SentryError as error:
+        emit_error(error.to_dict(), secrets, redact_on=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return OK
+    except Exception as error:  # a bug: say so without a traceback, and never leak the token
+        emit_error({"error": {"type": "internal", "message": f"{type(error).__name__}: {error}",
+                              "hint": "This is a bug in sentry-api; please report the command you ran."}},
+                   secrets)
+        return INTERNAL
+
+
+def main_console() -> None:
+    """The `sentry-api` console command installed by pip."""
+    sys.exit(main())

@@ -1,0 +1,320 @@
+"""The one place that sends HTTP requests to Sentry.
+
+Owns the base URL, the Authorization header (sent only to the configured host
+or its org's region), timeouts, the retry policy, error mapping, Link-header
+pagination and the fallbacks to older paths for servers that lack the
+organization-scoped ones (GlitchTip, older self-hosted Sentry).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from . import __version__
+from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
+                     SentryError)
+from .pagination import next_cursor_from_link
+
+RETRY_STATUSES = {502, 503, 504}
+RETRY_WAIT = 0.5          # seconds before the single retry of a GET
+MAX_RATE_LIMIT_WAIT = 5   # a longer 429 wait is reported, not slept through
+MAX_PAGES = 100           # a walk never asks for more pages than this
+ERROR_BODY_CHARS = 300
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    data: object
+    url: str
+
+
+def seg(value) -> str:
+    """One path segment, encoded (release versions may hold '/' or '+')."""
+    return quote(str(value), safe="")
+
+
+class SentryClient:
+    def __init__(self, settings, *, session=None, sleep=time.sleep, log=None):
+        self.settings = settings
+        self.api_root = settings.base_url + "/api/0"
+        self.host = urlsplit(settings.base_url).netloc
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self.log = log or (lambda message: print(message, file=sys.stderr))
+        self.timeout = (min(10.0, settings.timeout), settings.timeout)
+        self.requests_sent = 0
+        self.methods_sent: list[str] = []
+        self._route_choice: dict[str, int] = {}
+
+    # -- single requests ---------------------------------------------------
+
+    def request(self, method: str, path: str, *, params=None, json_body=None,
+                scope: str | None = None) -> Response:
+        """Send one API request; GETs are retried once on transient failures."""
+        url = path if path.startswith("http") else self.api_root + path
+        is_get = method == "GET"
+        attempts = 2 if is_get else 1  # writes are never retried
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            try:
+                response = self._send(method, url, params, json_body)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
+                if last:
+                    raise RetryLater(f"{method} {self._display(url)} {kind}.",
+                                     hint="Check the network and --base-url, then try again.") from None
+                self._note(f"{kind}; retrying once")
+                self.sleep(RETRY_WAIT)
+                continue
+            status = response.status_code
+            if status == 429:
+                wait = rate_limit_wait(response.headers)
+                if not last and wait is not None and wait <= MAX_RATE_LIMIT_WAIT:
+                    self._note(f"rate limited; waiting {wait:.1f}s, then retrying once")
+                    self.sleep(max(wait, 0.0))
+                    continue
+                raise rate_limited_error(response.headers, wait)
+            if status in RETRY_STATUSES and not last:
+                self._note(f"HTTP {status}; retrying once")
+                self.sleep(RETRY_WAIT)
+                continue
+            return self._finish(method, url, response, scope)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(self, method, url, params, json_body):
+        headers = {"User-Agent": f"sentry-api-skill/{__version__}", "Accept": "application/json"}
+        if self.settings.token and urlsplit(url).netloc in self.settings.token_hosts:
+            headers["Authorization"] = f"Bearer {self.settings.token}"
+        self.requests_sent += 1
+        self.methods_sent.append(method)
+        if self.settings.verbose:
+            self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
+        response = self.session.request(method, url, params=params, json=json_body,
+                                        headers=headers, timeout=self.timeout,
+                                        allow_redirects=False)
+        if response.is_redirect:
+            # Follow only a same-host redirect of a GET: the token stays home and a
+            # redirected write would silently turn into a GET.
+            target = response.headers.get("Location", "")
+            nxt = requests.compat.urljoin(url, target)
+            if method != "GET" or urlsplit(nxt).netloc not in self.settings.token_hosts:
+                raise ApiError(
+                    f"The server redirected {method} {self._display(url)} to {urlsplit(nxt).netloc or target!r}.",
+                    status=response.status_code,
+                    hint="Check --base-url / SENTRY_BASE_URL: use the address the server redirects to.",
+                )
+            return self._send(method, nxt, None, json_body)
+        return response
+
+    def _finish(self, method, url, response, scope) -> Response:
+        status = response.status_code
+        try:
+            body = response.content
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            raise RetryLater(f"The connection dropped while reading {self._display(url)}.",
+                             hint="Try again.") from None
+        data, is_json = _decode(body)
+        if 200 <= status < 300:
+            if not is_json and status != 204 and body.strip():
+                raise ApiError(
+                    f"{method} {self._display(url)} answered {status} with something that is not JSON.",
+                    status=status,
+                    hint="Check --base-url / SENTRY_BASE_URL: it must be the Sentry server's address.",
+                )
+            return Response(status, dict(response.headers), data, url)
+        raise http_error(status, data, is_json, method, self._display(url), scope)
+
+    def _note(self, message: str) -> None:
+        self.log(f"sentry-api: {message}")
+
+    def _display(self, url: str) -> str:
+        return url[len(self.settings.base_url):] if url.startswith(self.settings.base_url) else url
+
+    # -- conveniences ------------------------------------------------------
+
+    def get(self, path, params=None, *, scope=None):
+        return self.request("GET", path, params=params, scope=scope).data
+
+    def get_first(self, route: str, paths: list, params=None, *, scope=None):
+        """GET the first of `paths` that exists on this server (see request_first)."""
+        return self.request_first(route, paths, params, scope=scope)[0].data
+
+    def request_first(self, route: str, paths: list, params=None, *, scope=None):
+        """GET the first candidate path that exists here; returns (response, path).
+
+        A path that answers 405, or 404/500/501 with a page that is not JSON, is
+        missing on this server (GlitchTip, older self-hosted Sentry), so the next
+        candidate is tried. A candidate may be a callable, for a legacy path that
+        needs a lookup first. The choice is remembered per route, so a command
+        that asks twice pays for the probe once.
+        """
+        start = self._route_choice.get(route, 0)
+        for index in range(start, len(paths)):
+            path = paths[index]() if callable(paths[index]) else paths[index]
+            try:
+                response = self.request("GET", path, params=params, scope=scope)
+            except SentryError as exc:
+                if index + 1 < len(paths) and route_missing(exc):
+                    self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
+                    self._route_choice[route] = index + 1
+                    continue
+                raise
+            self._route_choice[route] = index
+            return response, path
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def paginate(self, paths, params=None, *, limit: int, cursor: str | None = None,
+                 page_param: str = "limit", max_page_size: int = 100, scope=None,
+                 route: str | None = None):
+        """Walk `Link` pages until `limit` items; returns (items, next_cursor).
+
+        Each page asks for the largest size that does not overshoot `limit`. A
+        repeated cursor, an empty page or MAX_PAGES ends the walk.
+        """
+        candidates = paths if isinstance(paths, list) else [paths]
+        route = route or str(candidates[0])
+        items: list = []
+        seen: set = set()
+        for _ in range(MAX_PAGES):
+            query = dict(params or {})
+            query[page_param] = min(max_page_size, limit - len(items))
+            if cursor:
+                query["cursor"] = cursor
+            response, path = self.request_first(route, candidates, query, scope=scope)
+            candidates = [path]
+            page = response.data
+            if not isinstance(page, list):
+                raise ApiError(f"Expected a list from {path}, got {type(page).__name__}.",
+                               hint="Check --base-url: it must be the Sentry server's address.")
+            items.extend(page[: limit - len(items)])
+            following = next_cursor_from_link(_header(response.headers, "Link"))
+            if not page or not following:
+                return items, None
+            if following == cursor or following in seen:
+                self._note("the server repeated a pagination cursor; stopping")
+                return items, None
+            seen.add(following)
+            cursor = following
+            if len(items) >= limit:
+                return items, cursor
+        self._note(f"stopped after {MAX_PAGES} pages")
+        return items, cursor
+
+    def concurrently(self, *calls):
+        """Run independent requests of one command at the same time, in order."""
+        if len(calls) == 1:
+            return [calls[0]()]
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            futures = [pool.submit(call) for call in calls]
+            return [future.result() for future in futures]
+
+
+def _header(headers, name):
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def _decode(body: bytes):
+    if not body or not body.strip():
+        return None, False
+    try:
+        return json.loads(body), True
+    except (ValueError, UnicodeDecodeError):
+        return None, False
+
+
+def _query_text(params) -> str:
+    if not params:
+        return ""
+    pairs = []
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append(f"{key}={item}")
+    return "?" + "&".join(pairs)
+
+
+def route_missing(exc: SentryError) -> bool:
+    """Does this error mean "this server has no such route" rather than "no such thing"?"""
+    if exc.status == 405:
+        return True
+    return exc.status in (404, 500, 501) and not getattr(exc, "json_body", True)
+
+
+def _detail(data) -> str | None:
+    if isinstance(data, dict):
+        detail = data.get("detail") or data.get("message") or data.get("error")
+        if isinstance(detail, dict):
+            detail = detail.get("message") or detail.get("code")
+        if isinstance(detail, str):
+            return detail[:ERROR_BODY_CHARS]
+        if data:
+            return json.dumps(data)[:ERROR_BODY_CHARS]
+    if isinstance(data, list) and data:
+        return json.dumps(data)[:ERROR_BODY_CHARS]
+    return None
+
+
+def http_error(status, data, is_json, method, where, scope) -> SentryError:
+    detail = _detail(data) if is_json else None
+    said = f": {detail}" if detail else ""
+    if status == 401:
+        error = AuthError(f"The token was rejected (401){said}.", status=status,
+                          hint="Check SENTRY_AUTH_TOKEN: it may be mistyped, revoked or for another server.")
+    elif status == 403:
+        need = f"the scope {scope}" if scope else "the right scope"
+        error = AuthError(f"Permission denied for {method} {where} (403){said}.", status=status,
+                          hint=f"This needs a token with {need}, and membership of the project's team.")
+    elif status == 404:
+        error = NotFound(f"Not found: {method} {where}{said}.", status=status,
+                         hint="Check the org, project and id; list-issues shows what exists.")
+    elif status >= 500:
+        error = RetryLater(f"The server failed on {method} {where} ({status}){said}.", status=status,
+                           hint="Try again later.")
+    else:
+        error = ApiError(f"{method} {where} was refused ({status}){said}.", status=status,
+                         hint="Check the flags and query syntax (references/search-syntax.md).")
+    error.json_body = is_json
+    return error
+
+
+def rate_limit_wait(headers) -> float | None:
+    """Seconds to wait as Retry-After (seconds or HTTP date) or the reset header says."""
+    retry_after = _header(headers, "Retry-After")
+    if retry_after:
+        retry_after = retry_after.strip()
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(retry_after)
+                return max(0.0, when.timestamp() - time.time())
+            except (TypeError, ValueError):
+                pass
+    reset = _header(headers, "X-Sentry-Rate-Limit-Reset")
+    if reset:
+        try:
+            return max(0.0, float(reset) - time.time())
+        except ValueError:
+            return None
+    return None
+
+
+def rate_limited_error(headers, wait) -> RateLimited:
+    if wait is None:
+        return RateLimited("Rate limited by Sentry (429).", status=429,
+                           hint="Wait a minute, then try again with a smaller --limit.")
+    reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + wait))
+    return RateLimited(f"Rate limited by Sentry (429) until {reset}.", status=429,
+                       hint=f"Try again in {int(wait) + 1} s.")

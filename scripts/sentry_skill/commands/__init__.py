@@ -1,0 +1,5 @@
+"""One module per resource group; each exposes `register(subparsers, common)`."""
+
+from . import events, issues
+
+MODULES = (issues, events)

@@ -1,0 +1,225 @@
+"""Settings: flags > environment > .env (cwd, then skill folder) > ~/.sentryclirc.
+
+Nothing here talks to the network. python-dotenv is imported only when a
+command actually needs its settings, so `--help` stays cheap.
+"""
+
+from __future__ import annotations
+
+import base64
+import configparser
+import ipaddress
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError, UsageError
+
+DEFAULT_BASE_URL = "https://sentry.io"
+DEMO_BASE_URL = "https://demo.sentry.invalid"
+DEMO_ORG = "acme"
+READ_SCOPES = "org:read, project:read, event:read"
+
+ENV_NAMES = {
+    "token": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"),
+    "base_url": ("SENTRY_BASE_URL", "SENTRY_URL", "SENTRY_HOST"),
+    "org": ("SENTRY_ORG",),
+    "project": ("SENTRY_PROJECT",),
+    "allow_write": ("SENTRY_ALLOW_WRITE",),
+    "demo": ("SENTRY_DEMO",),
+}
+RC_KEYS = {"token": ("auth", "token"), "base_url": ("defaults", "url"),
+           "org": ("defaults", "org"), "project": ("defaults", "project")}
+SKILL_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Settings:
+    base_url: str
+    token: str | None
+    org: str | None
+    project: str | None
+    allow_write: bool = False
+    demo: bool = False
+    timeout: float = 30.0
+    allow_insecure_http: bool = False
+    verbose: bool = False
+    # Hosts the token may be sent to: the configured host and its org's region.
+    token_hosts: set = field(default_factory=set)
+    sources: dict = field(default_factory=dict)
+
+    def require_org(self) -> str:
+        if not self.org:
+            raise ConfigError(
+                "No organization configured.",
+                hint="Pass --org SLUG or set SENTRY_ORG (the slug in https://SLUG.sentry.io/ "
+                "or /organizations/SLUG/), in the environment or a .env file.",
+            )
+        return self.org
+
+    def require_project(self) -> str:
+        if not self.project:
+            raise ConfigError(
+                "No project configured.",
+                hint="Pass --project SLUG or set SENTRY_PROJECT.",
+            )
+        return self.project
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _read_dotenv_files(cwd: Path) -> list[dict]:
+    from dotenv import dotenv_values  # only commands that need settings pay for it
+
+    found = []
+    for folder in dict.fromkeys([cwd, SKILL_DIR]):
+        path = folder / ".env"
+        if path.is_file():
+            found.append({k: v for k, v in dotenv_values(path).items() if v})
+    return found
+
+
+def _read_sentryclirc(home: Path) -> dict:
+    path = home / ".sentryclirc"
+    if not path.is_file():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return {}
+    values = {}
+    for name, (section, key) in RC_KEYS.items():
+        if parser.has_option(section, key) and parser.get(section, key).strip():
+            values[name] = parser.get(section, key).strip()
+    return values
+
+
+def normalize_base_url(raw: str, allow_insecure_http: bool = False) -> str:
+    """https://host[:port][/prefix] without a trailing slash or /api/0."""
+    value = raw.strip()
+    if "://" not in value:
+        value = "https://" + value  # a bare host means https
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"Base URL {raw!r} is not an http(s) URL.",
+                         hint="Use e.g. https://sentry.io or https://sentry.example.com")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"Base URL {raw!r} must not hold credentials, a query or a fragment.")
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
+        raise UsageError(
+            f"Refusing plain http:// to {parts.hostname}: the token would travel unencrypted.",
+            hint="Use https://, or pass --allow-insecure-http if you really mean it.",
+        )
+    path = parts.path.rstrip("/")
+    if path.endswith("/api/0"):
+        path = path[: -len("/api/0")]
+    netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    if ":" in parts.hostname:  # IPv6 literal
+        netloc = f"[{parts.hostname}]" + ("" if parts.port is None else f":{parts.port}")
+    return f"{parts.scheme}://{netloc.lower()}{path}"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def org_token_payload(token: str) -> dict:
+    """An organization token (sntrys_<base64 json>_<secret>) names its region and org."""
+    if not token.startswith("sntrys_"):
+        return {}
+    body = token[len("sntrys_"):].rsplit("_", 1)[0]
+    try:
+        payload = json.loads(base64.b64decode(body + "=" * (-len(body) % 4)))
+    except (ValueError, TypeError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    home = Path(environ.get("HOME") or Path.home()) if home is None else home
+
+    layers: list[tuple[str, dict]] = [("environment", {})]
+    for name, names in ENV_NAMES.items():
+        for env_name in names:
+            if environ.get(env_name):
+                layers[0][1][name] = (environ[env_name], env_name)
+                break
+    for values in _read_dotenv_files(cwd):
+        layer = {}
+        for name, names in ENV_NAMES.items():
+            for env_name in names:
+                if values.get(env_name):
+                    layer[name] = (values[env_name], env_name)
+                    break
+        layers.append((".env", layer))
+    layers.append(("~/.sentryclirc", {k: (v, k) for k, v in _read_sentryclirc(home).items()}))
+
+    def pick(name, flag_value=None):
+        if flag_value:
+            return flag_value, f"--{name.replace('_', '-')}"
+        for origin, layer in layers:
+            if name in layer:
+                value, key = layer[name]
+                return value, f"{key} ({origin})"
+        return None, None
+
+    sources = {}
+    demo = bool(getattr(args, "demo", False)) or _truthy(pick("demo")[0])
+    insecure = bool(getattr(args, "allow_insecure_http", False))
+    token, sources["token"] = (None, None) if demo else pick("token")
+    base_raw, sources["base_url"] = pick("base_url", getattr(args, "base_url", None))
+    org, sources["org"] = pick("org", getattr(args, "org", None))
+    project_flag = getattr(args, "project", None)
+    if isinstance(project_flag, list):  # list-issues takes --project repeatedly
+        project_flag = project_flag[0] if project_flag else None
+    project, sources["project"] = pick("project", project_flag)
+    allow_write = bool(getattr(args, "allow_write", False)) or _truthy(pick("allow_write")[0])
+
+    if demo:
+        base_url, org = DEMO_BASE_URL, org or DEMO_ORG
+    else:
+        base_url = normalize_base_url(base_raw or DEFAULT_BASE_URL, insecure)
+    token_hosts = {urlsplit(base_url).netloc}
+    payload = org_token_payload(token or "")
+    if payload:
+        region = payload.get("region_url")
+        if region and base_raw is None:
+            base_url = normalize_base_url(region, insecure)
+            token_hosts.add(urlsplit(base_url).netloc)
+            sources["base_url"] = "region of the organization token"
+        if not org and payload.get("org"):
+            org, sources["org"] = payload["org"], "organization token"
+
+    timeout = getattr(args, "timeout", None) or 30.0
+    return Settings(
+        base_url=base_url, token=token, org=org, project=project, allow_write=allow_write,
+        demo=demo, timeout=float(timeout), allow_insecure_http=insecure,
+        verbose=bool(getattr(args, "verbose", False)), token_hosts=token_hosts,
+        sources={k: v for k, v in sources.items() if v},
+    )
+
+
+def require_token(settings: Settings) -> None:
+    if settings.demo or settings.token:
+        return
+    raise ConfigError(
+        "No Sentry auth token found.",
+        hint=(
+            "Create a token with the scopes " + READ_SCOPES + " (Sentry > Settings > Account > "
+            f"Personal Tokens, or {settings.base_url}/settings/account/api/auth-tokens/), then "
+            "export SENTRY_AUTH_TOKEN=<token> or put SENTRY_AUTH_TOKEN=<token> in a .env file here. "
+            "Add SENTRY_ORG=<org slug>. To try the tool without an account, add --demo."
+        ),
+    )

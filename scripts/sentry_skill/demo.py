@@ -1,0 +1,142 @@
+"""--demo: a small Sentry stand-in inside the requests session, no network.
+
+It answers the organization-scoped paths that sentry.io serves with bodies
+recorded from a real Sentry-compatible server (GlitchTip fed by the official
+Python and Node SDKs; the planted personal data in them shows the redaction at
+work). Requests go through the normal client: retries, pagination, error
+mapping and redaction all run as they would against a real server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from .config import DEMO_BASE_URL
+
+DATA = Path(__file__).with_name("demo_data")
+DETAILED = {"16": "flask_checkout", "17": "flask_orders", "20": "express_typeerror"}
+
+
+def _load(name):
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class DemoAdapter(BaseAdapter):
+    def __init__(self):
+        super().__init__()
+        self.issues = _load("org_issues_backend") + _load("org_issues_frontend")
+        self.issues.sort(key=lambda issue: issue["lastSeen"], reverse=True)
+
+    def send(self, request, **kwargs):
+        parts = urlsplit(request.url)
+        query = {k: v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        status, body, headers = self.route(request.method, parts.path, query)
+        response = requests.Response()
+        response.status_code = status
+        response.headers = CaseInsensitiveDict({"Content-Type": "application/json", **headers})
+        response._content = json.dumps(body).encode()
+        response.url, response.request, response.encoding = request.url, request, "utf-8"
+        return response
+
+    def close(self):
+        pass
+
+    # -- routing -------------------------------------------------------------
+
+    def route(self, method, path, query):
+        if method != "GET":
+            return 405, {"detail": f"Method \"{method}\" not allowed."}, {}
+        m = re.fullmatch(r"/api/0/organizations/acme/issues/", path)
+        if m:
+            return self.issue_list(path, query)
+        m = re.fullmatch(r"/api/0/organizations/acme/shortids/([^/]+)/", path)
+        if m:
+            issue = self.find_issue(m.group(1))
+            if not issue:
+                return 404, {"detail": "Short ID not found"}, {}
+            return 200, {"organizationSlug": "acme", "projectSlug": issue["project"]["slug"],
+                         "groupId": issue["id"], "shortId": issue["shortId"], "group": issue}, {}
+        m = re.fullmatch(r"/api/0/organizations/acme/issues/([^/]+)/(?:(events)/(?:([^/]+)/)?)?", path)
+        if m:
+            issue = self.find_issue(m.group(1))
+            if not issue:
+                return 404, {"detail": "The requested resource does not exist"}, {}
+            if not m.group(2):
+                return 200, self.issue_detail(issue), {}
+            events = self.events(issue["id"])
+            if not m.group(3):
+                return self.page(path, query, events, "per_page")
+            event = self.pick_event(issue["id"], events, m.group(3))
+            return (200, event, {}) if event else (404, {"detail": "Event not found"}, {})
+        m = re.fullmatch(r"/api/0/(?:organizations/acme/eventids|projects/acme/[^/]+/events)/([0-9a-f]{32})/", path)
+        if m:
+            for issue_id in DETAILED:
+                for event in self.events(issue_id):
+                    if event.get("event_id") == m.group(1):
+                        if "eventids" in path:
+                            return 200, {"organizationSlug": "acme", "groupId": issue_id,
+                                         "eventId": m.group(1), "event": event}, {}
+                        return 200, event, {}
+            return 404, {"detail": "Event not found"}, {}
+        return 404, {"detail": "The requested resource does not exist"}, {}
+
+    def issue_list(self, path, query):
+        items = self.issues
+        projects = set(query.get("project", []))
+        if projects:
+            items = [i for i in items if i["project"]["slug"] in projects or i["project"]["id"] in projects]
+        text = (query.get("query") or ["is:unresolved"])[0]
+        if query.get("shortIdLookup") == ["1"]:
+            hit = self.find_issue(text.strip())
+            if hit:
+                return 200, [hit], {"X-Sentry-Direct-Hit": "1"}
+        for word in text.split():
+            if word.startswith("is:"):
+                items = [i for i in items if i["status"] == word[3:]]
+            elif ":" not in word:
+                items = [i for i in items if word.lower() in (i["title"] + i["shortId"]).lower()]
+        return self.page(path, query, items, "limit")
+
+    def page(self, path, query, items, size_param):
+        """Offset cursors and a Sentry-style Link header, so pagination is real."""
+        size = int((query.get(size_param) or ["100"])[0])
+        offset = int(((query.get("cursor") or ["0:0:0"])[0].split(":") + ["0"])[1])
+        chunk = items[offset:offset + size]
+        more = offset + size < len(items)
+        base = f"{DEMO_BASE_URL}{path}"
+        link = (f'<{base}>; rel="previous"; results="false"; cursor="0:0:1", '
+                f'<{base}>; rel="next"; results="{str(more).lower()}"; cursor="0:{offset + size}:0"')
+        return 200, chunk, {"Link": link, "X-Hits": str(len(items))}
+
+    def find_issue(self, ident):
+        ident = ident.upper()
+        return next((i for i in self.issues if i["id"] == ident or i["shortId"] == ident), None)
+
+    def issue_detail(self, issue):
+        name = DETAILED.get(issue["id"])
+        return _load(f"{name}_issue") if name else issue
+
+    def events(self, issue_id):
+        name = DETAILED.get(issue_id)
+        return _load(f"{name}_events") if name else []
+
+    def pick_event(self, issue_id, events, which):
+        name = DETAILED.get(issue_id)
+        if which in ("latest", "recommended") and name:
+            return _load(f"{name}_event_latest")
+        if which == "oldest" and events:
+            return events[-1]
+        return next((e for e in events if e.get("event_id") == which), None)
+
+
+def demo_session() -> requests.Session:
+    session = requests.Session()
+    session.mount(DEMO_BASE_URL, DemoAdapter())
+    return session

@@ -1,0 +1,145 @@
+"""The one place that turns a command's result into what stdout shows.
+
+Order matters: redact the raw answer first (so shaping never cuts a secret in
+half and leaves the rest readable), then shape, then drop empty values, then
+pick fields, then render. Errors go through `emit_error`, redacted the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import UsageError
+
+EMPTY = (None, "", [], {})
+
+
+@dataclass
+class Result:
+    """What a command hands to the output stage."""
+
+    data: object                         # the raw API answer: a dict, or a list of dicts
+    shape: Callable | None = None        # raw item -> compact dict (not used with --raw)
+    is_list: bool = False
+    next_cursor: str | None = None
+    extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
+
+
+def parse_fields(text: str | None, valid) -> list | None:
+    """--fields a,b,c checked against the command's catalogue, before any request."""
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in valid]
+    if not names or unknown:
+        raise UsageError(
+            f"Unknown field(s): {', '.join(unknown) or '(none given)'}.",
+            hint="Valid fields: " + ",".join(valid),
+        )
+    return names
+
+
+def prune(value):
+    """Drop nulls, empty strings, lists and objects, at every depth."""
+    if isinstance(value, dict):
+        pruned = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if not _empty(v)}
+    if isinstance(value, list):
+        pruned = [prune(v) for v in value]
+        return [v for v in pruned if not _empty(v)]
+    return value
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and not value)
+
+
+def build(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object:
+    data = result.data
+    if redact_on:
+        from .redact import redact
+        data = redact(data, secrets=secrets)
+        extra = redact(result.extra, secrets=secrets)
+    else:
+        extra = result.extra
+    if result.is_list:
+        items = data if isinstance(data, list) else []
+        if not raw and result.shape:
+            items = [result.shape(item) for item in items]
+        document = {"items": prune(items) if not raw else items, "count": len(items)}
+        if result.next_cursor:
+            document["next_cursor"] = result.next_cursor
+        return document
+    document = data if raw or not result.shape else result.shape(data)
+    if extra and isinstance(document, dict):
+        document = {**document, **extra}
+    return document if raw else prune(document)
+
+
+def dumps(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def render(document, fmt: str = "json") -> str:
+    if fmt == "jsonl" and isinstance(document, dict) and "items" in document:
+        lines = [dumps(item) for item in document["items"]]
+        if document.get("next_cursor"):
+            lines.append(dumps({"next_cursor": document["next_cursor"]}))
+        return "\n".join(lines)
+    if fmt == "table":
+        return render_table(document)
+    return dumps(document)
+
+
+def render_table(document) -> str:
+    """A plain aligned table for people; nested values are shown as compact JSON."""
+    rows = document["items"] if isinstance(document, dict) and "items" in document else [document]
+    rows = [row if isinstance(row, dict) else {"value": row} for row in rows]
+    if isinstance(document, dict) and "items" not in document:
+        rows = [{"field": k, "value": v} for k, v in document.items()]
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    for row in cells:
+        lines.append("  ".join(_fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
+    if isinstance(document, dict) and document.get("next_cursor"):
+        lines.append(f"(more: --cursor {document['next_cursor']})")
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else dumps(value)
+
+
+def _fit(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def write(text: str, secrets=(), stream=None) -> None:
+    """Print, with a last literal scrub of the session's own secrets."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "[token]")
+    # Arguments that were not UTF-8 arrive as lone surrogates; never crash on them.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    stream = stream or sys.stdout
+    stream.write(text + "\n")
+
+
+def emit_error(error_document: dict, secrets=(), redact_on: bool = True) -> None:
+    """One JSON object on stderr. Never raises: it is the last thing that runs."""
+    try:
+        if redact_on:
+            from .redact import redact
+            error_document = redact(error_document, secrets=secrets)
+        text = dumps(error_document)
+    except Exception:  # keep a safe, fixed message rather than a traceback
+        text = dumps({"error": {"type": "internal", "message": "could not render the error"}})
+    write(text, secrets, sys.stderr)

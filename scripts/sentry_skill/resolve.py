@@ -1,0 +1,114 @@
+"""Finding issues and events by what the user has: numeric id, short id, event id.
+
+Sentry answers organization-scoped paths, which also take a short id in place
+of the numeric one, so on sentry.io one request is enough. Servers without
+those paths (GlitchTip, older self-hosted Sentry) get the older `/issues/{id}/`
+paths, after the short id is turned into a numeric id.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .client import seg
+from .errors import NotFound, SentryError
+from .ids import IssueRef
+
+EVENT_READ = "event:read"
+PROJECT_READ = "project:read"
+ORG_READ = "org:read"
+SHORT_ID_SCAN_LIMIT = 1000  # issues walked when a server cannot look a short id up
+
+_lock = threading.Lock()
+
+
+def org_issue_path(org: str, issue: str, suffix: str = "") -> str:
+    return f"/organizations/{seg(org)}/issues/{seg(issue)}/{suffix}"
+
+
+def numeric_issue_id(client, org: str, ref: IssueRef) -> str:
+    """The numeric id, looking a short id up once per client."""
+    if not ref.is_short_id:
+        return ref.value
+    cache = client.__dict__.setdefault("_short_ids", {})
+    with _lock:
+        if ref.value not in cache:
+            cache[ref.value] = lookup_short_id(client, org, ref.value)["id"]
+        return cache[ref.value]
+
+
+def issue_paths(client, org: str, ref: IssueRef, suffix: str = "") -> list:
+    """The org-scoped path, then the older top-level one (looked up lazily)."""
+    return [org_issue_path(org, ref.value, suffix),
+            lambda: f"/issues/{seg(numeric_issue_id(client, org, ref))}/{suffix}"]
+
+
+def get_issue(client, org: str, ref: IssueRef, params=None) -> dict:
+    return client.get_first("issue", issue_paths(client, org, ref), params, scope=EVENT_READ)
+
+
+def get_issue_event(client, org: str, ref: IssueRef, which: str) -> dict:
+    """`which` is latest, oldest, recommended or an event id."""
+    return client.get_first(f"issue-event-{which if which in ('latest', 'oldest', 'recommended') else 'id'}",
+                            issue_paths(client, org, ref, f"events/{seg(which)}/"), scope=EVENT_READ)
+
+
+def lookup_short_id(client, org: str, short_id: str) -> dict:
+    """Short id -> the issue object."""
+    try:
+        found = client.get_first("shortid", [f"/organizations/{seg(org)}/shortids/{seg(short_id)}/"],
+                                 scope=EVENT_READ)
+    except SentryError as exc:
+        from .client import route_missing
+        if not route_missing(exc):
+            raise
+        return _find_short_id_in_list(client, org, short_id)
+    group = found.get("group") if isinstance(found, dict) else None
+    if isinstance(group, dict) and group.get("id"):
+        return group
+    if isinstance(found, dict) and found.get("groupId"):
+        return get_issue(client, org, IssueRef(str(found["groupId"]), False))
+    raise NotFound(f"No issue with short id {short_id} in {org}.")
+
+
+def _find_short_id_in_list(client, org: str, short_id: str) -> dict:
+    """For servers without /shortids/: ask the issue search, then walk the list."""
+    path = f"/organizations/{seg(org)}/issues/"
+    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=EVENT_READ)
+    match = _match_short_id(hits, short_id)
+    if match:
+        return match
+    items, _ = client.paginate(path, {"query": ""}, limit=SHORT_ID_SCAN_LIMIT, scope=EVENT_READ)
+    match = _match_short_id(items, short_id)
+    if match:
+        return match
+    raise NotFound(f"No issue with short id {short_id} in {org}.",
+                   hint="Check the short id; list-issues --query '' lists every issue.")
+
+
+def _match_short_id(items, short_id: str):
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and str(item.get("shortId", "")).upper() == short_id.upper():
+            return item
+    return None
+
+
+def lookup_event_id(client, org: str, event_id: str) -> dict:
+    """Event id -> {"issueId", "project", "event"} with the full event."""
+    try:
+        found = client.get_first("eventid", [f"/organizations/{seg(org)}/eventids/{seg(event_id)}/"],
+                                 scope=ORG_READ)
+    except SentryError as exc:
+        from .client import route_missing
+        if not route_missing(exc):
+            raise
+        hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ)
+        if not isinstance(hits, list) or not hits:
+            raise NotFound(f"No event with id {event_id} in {org}.",
+                           hint="Events expire with the retention period; check the id.") from None
+        issue = hits[0]
+        event = get_issue_event(client, org, IssueRef(str(issue["id"]), False), event_id)
+        project = issue.get("project") or {}
+        return {"issueId": str(issue["id"]), "project": project.get("slug"), "event": event}
+    return {"issueId": found.get("groupId"), "project": found.get("projectSlug"),
+            "event": found.get("event") or {}}

@@ -1,0 +1,335 @@
+"""Turning Sentry's large JSON into compact triage views.
+
+Input is already redacted (output.emit redacts before it shapes, so a string
+is never cut in the middle of a secret). Every getter tolerates missing keys:
+error, message, CSP and performance events, and both Sentry's camelCase and
+GlitchTip's snake_case event lists.
+"""
+
+from __future__ import annotations
+
+TITLE_CHARS = 200
+VALUE_CHARS = 400
+CODE_CHARS = 160
+VAR_CHARS = 80
+MAX_VARS = 12
+CONTEXT_AROUND = 2
+TOP_TAGS = 8
+HIDDEN_TAGS = {"user", "user.id", "user.email", "user.ip", "user.username", "user.name",
+               "environment", "release", "level", "url", "transaction", "server_name", "mechanism",
+               "handled"}
+
+SNAKE_TO_CAMEL = {"event_id": "eventID", "group_id": "groupID", "project_id": "projectID",
+                  "date_created": "dateCreated", "date_received": "dateReceived",
+                  "event.type": "type"}
+
+
+def clip(value, limit: int):
+    """Cut a long string with a visible marker saying how much was cut."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}…[+{len(value) - limit} chars]"
+    return value
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+# -- issues -----------------------------------------------------------------
+
+def _assignee(value):
+    if not isinstance(value, dict):
+        return value if isinstance(value, str) else None
+    kind = value.get("type") or "user"
+    ident = value.get("slug") if kind == "team" else value.get("id")
+    return f"{kind}:{ident or value.get('name') or value.get('id')}"
+
+
+def _release(value):
+    return value.get("version") or value.get("shortVersion") if isinstance(value, dict) else value
+
+
+def _issue_tags(tags):
+    """Sentry's tag summaries -> {key: top value}."""
+    out = {}
+    for tag in tags if isinstance(tags, list) else []:
+        if not isinstance(tag, dict):
+            continue
+        top = tag.get("topValues") or []
+        if top and isinstance(top[0], dict):
+            out[tag.get("key")] = top[0].get("value") or top[0].get("name")
+    return out
+
+
+ISSUE_FIELDS = {
+    "id": lambda i: i.get("id"),
+    "shortId": lambda i: i.get("shortId"),
+    "title": lambda i: clip(i.get("title"), TITLE_CHARS),
+    "culprit": lambda i: clip(i.get("culprit"), TITLE_CHARS),
+    "status": lambda i: i.get("status"),
+    "substatus": lambda i: i.get("substatus"),
+    "level": lambda i: i.get("level"),
+    "priority": lambda i: i.get("priority"),
+    "count": lambda i: _int(i.get("count")),
+    "userCount": lambda i: _int(i.get("userCount")),
+    "firstSeen": lambda i: i.get("firstSeen"),
+    "lastSeen": lambda i: i.get("lastSeen"),
+    "project": lambda i: (i.get("project") or {}).get("slug") if isinstance(i.get("project"), dict) else i.get("project"),
+    "platform": lambda i: i.get("platform"),
+    "type": lambda i: i.get("type"),
+    "issueCategory": lambda i: i.get("issueCategory"),
+    "assignedTo": lambda i: _assignee(i.get("assignedTo")),
+    "isUnhandled": lambda i: i.get("isUnhandled"),
+    "isBookmarked": lambda i: i.get("isBookmarked") or None,
+    "hasSeen": lambda i: i.get("hasSeen"),
+    "numComments": lambda i: i.get("numComments") or None,
+    "firstRelease": lambda i: _release(i.get("firstRelease")),
+    "lastRelease": lambda i: _release(i.get("lastRelease")),
+    "statusDetails": lambda i: i.get("statusDetails"),
+    "metadata": lambda i: i.get("metadata"),
+    "permalink": lambda i: i.get("permalink"),
+    "logger": lambda i: i.get("logger"),
+    "tags": lambda i: _issue_tags(i.get("tags")),
+}
+ISSUE_LIST_DEFAULT = ["id", "shortId", "title", "status", "level", "count", "userCount",
+                      "firstSeen", "lastSeen", "project", "assignedTo"]
+ISSUE_DETAIL_DEFAULT = ["id", "shortId", "title", "culprit", "status", "substatus", "level",
+                        "priority", "count", "userCount", "firstSeen", "lastSeen", "project",
+                        "platform", "assignedTo", "isUnhandled", "firstRelease", "lastRelease",
+                        "permalink", "tags"]
+LOOKUP_DEFAULT = ["id", "shortId", "title", "project", "status"]
+
+
+def shape_issue(issue: dict, fields) -> dict:
+    return {name: ISSUE_FIELDS[name](issue) for name in fields}
+
+
+# -- events -----------------------------------------------------------------
+
+def normalize_event(event: dict) -> dict:
+    """GlitchTip's event lists use snake_case; Sentry's use camelCase."""
+    if not isinstance(event, dict):
+        return {}
+    out = dict(event)
+    for snake, camel in SNAKE_TO_CAMEL.items():
+        if snake in out and camel not in out:
+            out[camel] = out[snake]
+    return out
+
+
+def _tag_map(event) -> dict:
+    tags = event.get("tags")
+    out = {}
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, dict) and "key" in tag:
+            out[tag["key"]] = tag.get("value")
+        elif isinstance(tag, (list, tuple)) and len(tag) == 2:
+            out[tag[0]] = tag[1]
+    if isinstance(tags, dict):
+        out.update(tags)
+    return out
+
+
+def _entries(event, kind):
+    for entry in event.get("entries") or []:
+        if isinstance(entry, dict) and entry.get("type") == kind:
+            return entry.get("data") or {}
+    return {}
+
+
+def _exceptions(event) -> list:
+    values = _entries(event, "exception").get("values") or []
+    if not values and isinstance(event.get("exception"), dict):  # raw-shaped event payloads
+        values = event["exception"].get("values") or []
+    return [v for v in values if isinstance(v, dict)]
+
+
+def _frames(exception) -> list:
+    stack = exception.get("stacktrace") or exception.get("rawStacktrace") or {}
+    frames = stack.get("frames") if isinstance(stack, dict) else None
+    return [f for f in frames or [] if isinstance(f, dict)]
+
+
+def _location(frame) -> dict:
+    return {
+        "file": frame.get("filename") or frame.get("absPath") or frame.get("module"),
+        "line": frame.get("lineNo") or frame.get("lineno"),
+        "function": frame.get("function"),
+        "code": clip((frame.get("context_line") or frame.get("contextLine") or "").strip(), CODE_CHARS),
+    }
+
+
+def _in_app(frame) -> bool:
+    return frame.get("inApp") is True or frame.get("in_app") is True
+
+
+def culprit_frame(event) -> dict | None:
+    """The innermost in-app frame of the last exception (the one that was raised)."""
+    exceptions = _exceptions(event)
+    for exception in reversed(exceptions):
+        frames = _frames(exception)
+        chosen = next((f for f in reversed(frames) if _in_app(f)), None) or (frames[-1] if frames else None)
+        if chosen:
+            return _location(chosen)
+    return None
+
+
+def _frame_detail(frame) -> dict:
+    out = _location(frame)
+    line = out.get("line")
+    context = frame.get("context") or []
+    if isinstance(line, int) and context:
+        around = [(n, text) for n, text in (c for c in context if isinstance(c, (list, tuple)) and len(c) == 2)
+                  if isinstance(n, int) and abs(n - line) <= CONTEXT_AROUND]
+        out["context"] = [f"{n}{'>' if n == line else ' '} {clip(text, CODE_CHARS)}" for n, text in around]
+        out.pop("code", None)
+    variables = frame.get("vars")
+    if isinstance(variables, dict) and variables:
+        names = list(variables)[:MAX_VARS]
+        out["vars"] = {name: clip(_compact(variables[name]), VAR_CHARS) for name in names}
+        if len(variables) > MAX_VARS:
+            out["vars"]["…"] = f"{len(variables) - MAX_VARS} more"
+    return out
+
+
+def _compact(value) -> str:
+    if isinstance(value, str):
+        return value
+    import json
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def stack_frames(event) -> list:
+    """In-app frames with context; runs of library frames collapsed to a count."""
+    out = []
+    for exception in _exceptions(event):
+        frames = _frames(exception)
+        if not frames:
+            continue
+        if len(_exceptions(event)) > 1:
+            out.append({"exception": exception.get("type")})
+        library = 0
+        for frame in frames:
+            if _in_app(frame):
+                if library:
+                    out.append({"libraryFrames": library})
+                    library = 0
+                out.append(_frame_detail(frame))
+            else:
+                library += 1
+        if library:
+            out.append({"libraryFrames": library})
+    return out
+
+
+def _exception_summary(exception) -> dict:
+    mechanism = exception.get("mechanism") if isinstance(exception.get("mechanism"), dict) else {}
+    return {
+        "type": exception.get("type"),
+        "value": clip(exception.get("value"), VALUE_CHARS),
+        "module": exception.get("module"),
+        "mechanism": mechanism.get("type"),
+        "handled": mechanism.get("handled"),
+    }
+
+
+def _context_line(context) -> str | None:
+    if not isinstance(context, dict):
+        return None
+    parts = [context.get("name"), context.get("version") or context.get("kernel_version")]
+    text = " ".join(str(p).strip() for p in parts if p)
+    return text or None
+
+
+def _request(event) -> dict:
+    request = _entries(event, "request") or (event.get("request") if isinstance(event.get("request"), dict) else {})
+    url = request.get("url")
+    return {"method": request.get("method"), "url": clip(url, CODE_CHARS) if url else None}
+
+
+def _message(event):
+    formatted = _entries(event, "message").get("formatted")
+    message = formatted or event.get("message")
+    if isinstance(message, dict):
+        message = message.get("formatted") or message.get("message")
+    return message
+
+
+def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) -> dict:
+    event = normalize_event(event)
+    tags = _tag_map(event)
+    title = clip(event.get("title"), TITLE_CHARS)
+    message = clip(_message(event), VALUE_CHARS)
+    release = event.get("release")
+    out = {
+        "eventID": event.get("eventID") or event.get("id"),
+        "issueId": event.get("groupID"),
+        "dateCreated": event.get("dateCreated"),
+        "level": event.get("level") or tags.get("level"),
+        "type": event.get("type"),
+        "title": title,
+        "message": message if message and message != event.get("title") else None,
+        "culprit": clip(event.get("culprit") or event.get("location"), TITLE_CHARS),
+        "platform": event.get("platform"),
+        "environment": event.get("environment") or tags.get("environment"),
+        "release": _release(release) or tags.get("release"),
+        "request": _request(event),
+        "exceptions": [_exception_summary(e) for e in _exceptions(event)],
+        "frame": culprit_frame(event),
+        "tags": {k: v for k, v in list((k, v) for k, v in tags.items() if k not in HIDDEN_TAGS)[:TOP_TAGS]},
+        "user": _user_ref(event.get("user")),
+        "contexts": {k: _context_line(v) for k, v in (event.get("contexts") or {}).items()
+                     if k in ("runtime", "os", "browser", "device")},
+    }
+    if stacktrace:
+        out["stacktrace"] = stack_frames(event)
+    if breadcrumbs:
+        out["breadcrumbs"] = _breadcrumbs(event, breadcrumbs)
+    return out
+
+
+def _user_ref(user):
+    """Only a non-identifying id survives (email, ip and username never do)."""
+    if isinstance(user, dict) and user.get("id") is not None:
+        return {"id": str(user["id"])}
+    return None
+
+
+def _breadcrumbs(event, count: int) -> list:
+    values = _entries(event, "breadcrumbs").get("values") or []
+    return [{"time": b.get("timestamp"), "category": b.get("category"), "level": b.get("level"),
+             "message": clip(b.get("message"), CODE_CHARS)} for b in values[-count:] if isinstance(b, dict)]
+
+
+EVENT_SUMMARY_FIELDS = {
+    "eventID": lambda e: e.get("eventID") or e.get("id"),
+    "dateCreated": lambda e: e.get("dateCreated"),
+    "title": lambda e: clip(e.get("title"), TITLE_CHARS),
+    "message": lambda e: (lambda m: clip(m, VALUE_CHARS) if m and m != e.get("title") else None)(_message(e)),
+    "culprit": lambda e: clip(e.get("culprit") or e.get("location"), TITLE_CHARS),
+    "level": lambda e: e.get("level") or _tag_map(e).get("level"),
+    "environment": lambda e: _tag_map(e).get("environment"),
+    "release": lambda e: _tag_map(e).get("release"),
+    "url": lambda e: _request(e).get("url") or _tag_map(e).get("url"),
+    "user": lambda e: _user_ref(e.get("user")),
+    "issueId": lambda e: e.get("groupID"),
+    "projectID": lambda e: e.get("projectID"),
+    "platform": lambda e: e.get("platform"),
+    "type": lambda e: e.get("type"),
+    "tags": lambda e: {k: v for k, v in _tag_map(e).items() if k not in HIDDEN_TAGS},
+}
+EVENT_LIST_DEFAULT = ["eventID", "dateCreated", "title", "message", "culprit", "environment",
+                      "release", "url", "user"]
+
+
+def shape_event_summary(event: dict, fields) -> dict:
+    event = normalize_event(event)
+    return {name: EVENT_SUMMARY_FIELDS[name](event) for name in fields}
+
+
+EVENT_FIELDS = ["eventID", "issueId", "dateCreated", "level", "type", "title", "message",
+                "culprit", "platform", "environment", "release", "request", "exceptions",
+                "frame", "tags", "user", "contexts", "stacktrace", "breadcrumbs"]
