@@ -14,13 +14,13 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from . import __version__
 from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
-                     SentryError)
+                     SentryError, route_missing)
 from .pagination import next_cursor_from_link
 
 RETRY_STATUSES = {502, 503, 504}
@@ -36,11 +36,6 @@ class Response:
     headers: dict
     data: object
     url: str
-
-
-def seg(value) -> str:
-    """One path segment, encoded (release versions may hold '/' or '+')."""
-    return quote(str(value), safe="")
 
 
 class SentryClient:
@@ -243,13 +238,6 @@ def _query_text(params) -> str:
         for item in value if isinstance(value, (list, tuple)) else [value]:
             pairs.append(f"{key}={item}")
     return "?" + "&".join(pairs)
-
-
-def route_missing(exc: SentryError) -> bool:
-    """Does this error mean "this server has no such route" rather than "no such thing"?"""
-    if exc.status == 405:
-        return True
-    return exc.status in (404, 500, 501) and not getattr(exc, "json_body", True)
 
 
 def _detail(data) -> str | None:

@@ -98,7 +98,10 @@ class DemoAdapter(BaseAdapter):
             if hit:
                 return 200, [hit], {"X-Sentry-Direct-Hit": "1"}
         for word in text.split():
-            if word.startswith("is:"):
+            if re.fullmatch(r"[0-9a-f]{32}", word):  # an event id finds its issue
+                owners = {i for i in DETAILED if any(e.get("event_id") == word for e in self.events(i))}
+                items = [i for i in items if i["id"] in owners]
+            elif word.startswith("is:"):
                 items = [i for i in items if i["status"] == word[3:]]
             elif ":" not in word:
                 items = [i for i in items if word.lower() in (i["title"] + i["shortId"]).lower()]

@@ -90,3 +90,14 @@ class ApiError(SentryError):
 class WriteRefused(SentryError):
     exit_code = WRITE_REFUSED
     type = "write_refused"
+
+
+def route_missing(exc: SentryError) -> bool:
+    """Does this error mean "this server has no such route" rather than "no such thing"?
+
+    GlitchTip and older self-hosted Sentry answer 405, or an HTML 404/500 page,
+    where sentry.io has an organization-scoped path.
+    """
+    if exc.status == 405:
+        return True
+    return exc.status in (404, 500, 501) and not getattr(exc, "json_body", True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import UsageError
 
@@ -18,6 +18,11 @@ SHORT_ID_RE = re.compile(r"^(?P<project>[A-Za-z0-9][A-Za-z0-9_.-]*?)-(?P<suffix>
 EVENT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 SENTRY_IO = "sentry.io"
 REGION_SUBDOMAINS = {"us", "de", "eu"}
+
+
+def seg(value) -> str:
+    """One URL path segment, encoded (release versions may hold '/' or '+')."""
+    return quote(str(value), safe="")
 
 
 @dataclass(frozen=True)

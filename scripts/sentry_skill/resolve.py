@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import threading
 
-from .client import seg
-from .errors import NotFound, SentryError
-from .ids import IssueRef
+from .errors import NotFound, SentryError, route_missing
+from .ids import IssueRef, seg
 
 EVENT_READ = "event:read"
 PROJECT_READ = "project:read"
@@ -59,7 +58,6 @@ def lookup_short_id(client, org: str, short_id: str) -> dict:
         found = client.get_first("shortid", [f"/organizations/{seg(org)}/shortids/{seg(short_id)}/"],
                                  scope=EVENT_READ)
     except SentryError as exc:
-        from .client import route_missing
         if not route_missing(exc):
             raise
         return _find_short_id_in_list(client, org, short_id)
@@ -99,7 +97,6 @@ def lookup_event_id(client, org: str, event_id: str) -> dict:
         found = client.get_first("eventid", [f"/organizations/{seg(org)}/eventids/{seg(event_id)}/"],
                                  scope=ORG_READ)
     except SentryError as exc:
-        from .client import route_missing
         if not route_missing(exc):
             raise
         hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import shape
 from ..errors import UsageError
-from ..ids import check_slug, parse_event_id, parse_issue
+from ..ids import check_slug, parse_event_id, parse_issue, seg
 from ..output import Result, parse_fields
 from .common import cursor_arg, limit_arg, select
 
@@ -55,7 +55,6 @@ def issue_events(ctx):
 
 
 def event_detail(ctx):
-    from ..client import seg
     from ..resolve import PROJECT_READ, get_issue_event, lookup_event_id
 
     args = ctx.args

@@ -6,7 +6,7 @@ import re
 
 from .. import shape
 from ..errors import UsageError
-from ..ids import check_slug, parse_issue, parse_short_id
+from ..ids import check_slug, parse_issue, parse_short_id, seg
 from ..output import Result, parse_fields
 from .common import cursor_arg, iso_arg, limit_arg, period_arg, select, time_params
 
@@ -74,7 +74,7 @@ def list_issues(ctx):
     if projects:
         params["project"] = projects
     items, next_cursor = ctx.client.paginate(
-        f"/organizations/{_seg(org)}/issues/", params, limit=args.limit, cursor=args.cursor,
+        f"/organizations/{seg(org)}/issues/", params, limit=args.limit, cursor=args.cursor,
         scope="event:read")
     return Result(items, lambda issue: shape.shape_issue(issue, fields), is_list=True,
                   next_cursor=next_cursor)
@@ -114,8 +114,3 @@ def lookup_short_id(ctx):
         raise UsageError(f"{args.short_id!r} is not a short id.", hint="A short id looks like BACKEND-12.")
     issue = lookup(ctx.client, ctx.org, short_id)
     return Result(issue, lambda found: select(shape.shape_issue(found, fields), fields))
-
-
-def _seg(value):
-    from urllib.parse import quote
-    return quote(str(value), safe="")

@@ -1,0 +1,301 @@
+"""Redaction of personal data and secrets (PRODUCT.md section 5).
+
+Everything printed by the skill goes through `redact()` first. Sentry stores
+whatever applications send, and the SDKs scrub only part of it (see
+shared/api/facts.md): emails, IPs, tokens, card numbers and database passwords
+arrive in exception values, breadcrumbs, frame variables, source context lines,
+query strings and raw request bodies. So redaction works on values, not only on
+field names, and walks every string at any depth, including dict keys and JSON
+encoded inside strings.
+
+Each finding becomes a short typed marker (`[email]`, `[ip]`, ...), so an agent
+still sees *what kind* of data stood there and the surrounding text stays useful.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from functools import lru_cache
+
+EMAIL = "[email]"
+IP = "[ip]"
+TOKEN = "[token]"
+AWS_KEY = "[aws-key]"
+AUTH = "[auth]"
+SECRET = "[secret]"
+CARD = "[card]"
+USERNAME = "[username]"
+TOO_DEEP = "[too-deep]"
+MARKERS = (EMAIL, IP, TOKEN, AWS_KEY, AUTH, SECRET, CARD, USERNAME, TOO_DEEP)
+
+_MAX_DEPTH = 100  # deeper input is replaced, never walked into (no RecursionError)
+_S = r"[-_. ]?"  # optional separator inside key names: api_key, api-key, apiKey
+
+# Key names whose values are secrets. Short ambiguous words (auth, pass, sig,
+# session) must be the whole name, so `authors`, `sessionCount` survive.
+SENSITIVE_KEY = re.compile(
+    r"pass(?:word|wd|phrase)|secret|token|api" + _S + r"key|authori[sz]ation|cookie"
+    r"|session" + _S + r"(?:id|key)|csrf|xsrf|private" + _S + r"key|access" + _S + r"key"
+    r"|credential|dsn|signature|^[-_. ]*(?:auth|pwd|pass|session|sig|jwt)[-_. ]*$",
+    re.I,
+)
+# Names the Sentry API (or usage counters) uses for harmless data.
+_SAFE_KEYS = frozenset({"key", "keys", "tokentype", "tokenlastcharacters", "sessioncount"})
+_SAFE_KEY_RE = re.compile(r"(?:input|output|total|prompt|completion|max|cached)tokens|tokens?(?:used|count)")
+# The user object's fields, and the tags Sentry derives from them.
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_USER_KEYS = {"email": EMAIL, "ipaddress": IP, "username": USERNAME}
+_USER_TAGS = {"user.email": EMAIL, "user.username": USERNAME, "user.ip": IP, "user.ip_address": IP}
+_DROP_KEYS = frozenset({"headers", "cookies"})  # request headers/cookies: dropped whole
+_NAMES_ARE_DATA = frozenset({"packages", "modules", "sensitivefields", "safefields"})
+# Values already masked (by the SDK or by us) carry no secret: keep them as they are.
+_MASKED = frozenset({"[Filtered]", "[filtered]", "[Redacted]", "[redacted]", "[REDACTED]", ""}) | set(MARKERS)
+_KEEP_LITERALS = frozenset({"true", "false", "null", "None", "True", "False"})
+_SCHEMES = r"Bearer|bearer|BEARER|Basic|DSN|Dsn|Token|Digest"
+
+# --- free-text patterns (all precompiled; each is only run when a cheap trigger hits)
+_URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#@\"'<>\\\[\]]+@(?=[\w\[])")
+_AUTH_SCHEME = re.compile(
+    r"(?P<hdr>(?i:authorization)\\?[\"']?\s*[:=]\s*\\?[\"']?)?"
+    r"\b(?P<scheme>" + _SCHEMES + r")[ \t]+(?P<val>[^\s\"'\\,;<>]+)"
+)
+_CREDLIKE = re.compile(r"[0-9_=+/.:~-]|[a-z].*[A-Z]|[A-Z].*[A-Z]")
+_KV_STRONG = (r"password|passwd|passphrase|secret|token|api[_-]?key|credentials?|private[_-]?key"
+              r"|access[_-]?key|csrf|xsrf|authorization|cookie|signature")
+_KV_WEAK = r"auth|pwd|pass|sig|session|sessionid|sid|jwt|dsn|sentry_key|glitchtip_key"
+_MASK_ALT = "|".join(re.escape(m) for m in sorted(_MASKED) if m)
+_ALREADY = re.compile(r"(?:" + _SCHEMES + r")(?:\s+(?:" + _MASK_ALT + r"))?|(?:" + _MASK_ALT + ")")
+_KV = re.compile(
+    r"(?<![\w.-])(?P<name>[\w.-]*(?:" + _KV_STRONG + r")[\w.-]*|(?:" + _KV_WEAK + r"))\\?[\"']?"
+    r"(?:\s*[:=]\s*(?:\\?\"(?P<dq>[^\"\\\n]*)|\\?'(?P<sq>[^'\\\n]*))"
+    r"|(?:=|:[ \t]*)(?P<uq>[^\s&\"'\\,;}<>\[\]]+))",
+    re.I,
+)
+_TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest", re.I)
+_SENTRY_TOKEN = re.compile(r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}")
+_AWS_KEY = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+# Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5) or `Name/` (Chrome/131.0.0.0);
+# not before `.digit`, a letter/digit or `-letters` (1.2.3.4-beta): those are versions.
+_IPV4 = re.compile(r"(?<![\w.])(?<![A-Za-z]/)(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![\w]|\.\d|-[A-Za-z])")
+_IPV6_CAND = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])")
+_HEX64 = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{64}(?![0-9A-Za-z])")
+# Card-shaped: a plain 13-19 digit run, or 4-4-4-1..7 / Amex 4-6-4..5 groups with one
+# kind of separator. First digit 2-6 (the card networks), which keeps ms timestamps out.
+_CARD = re.compile(
+    r"(?<![\w.,+-])(?:[2-6]\d{12,18}|[2-6]\d{3}([ -])\d{4}\1\d{4}\1\d{1,7}|3\d{3}([ -])\d{6}\2\d{4,5})"
+    r"(?![\w]|[.,]\d)"
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _card_sub(m: re.Match) -> str:
+    digits = re.sub(r"\D", "", m.group(0))
+    return CARD if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
+
+
+def _ipv6_sub(m: re.Match) -> str:
+    cand = m.group(0)
+    groups = [g for g in re.split(r"[:.]", cand) if g]
+    # `::1` is loopback; otherwise demand real content so `[1::2]` slices and `::` survive.
+    if cand != "::1" and (len(groups) < 2 or sum(map(len, groups)) < 4 or not re.search(r"\d", cand)):
+        return cand
+    try:
+        ipaddress.ip_address(cand)
+    except ValueError:
+        return cand  # times like 12:34:56, MAC addresses
+    return IP
+
+
+def _auth_sub(m: re.Match) -> str:
+    val = m.group("val")
+    # Without an `Authorization:` label, demand a credential-looking value, so that
+    # prose such as "Basic usage" or "Token expired" stays readable.
+    if val in _MASKED or (not m.group("hdr") and (len(val) < 8 or not _CREDLIKE.search(val))):
+        return m.group(0)
+    return m.group(0)[: m.start("val") - m.start()] + AUTH
+
+
+def _kv_sub(m: re.Match) -> str:
+    grp = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "uq"
+    val = m.group(grp).strip()
+    if val in _MASKED or val in _KEEP_LITERALS or _ALREADY.fullmatch(val):
+        return m.group(0)
+    s, e = m.start(grp) - m.start(), m.end(grp) - m.start()
+    return m.group(0)[:s] + SECRET + m.group(0)[e:]
+
+
+def _text(s: str, secrets: tuple) -> str:
+    """Apply the free-text rules to one string. Order matters: whole credentials
+    (URLs with userinfo, `Bearer x`, `password=x`) go before the smaller patterns."""
+    for sec in secrets:
+        if sec in s:
+            s = s.replace(sec, TOKEN)
+    if "://" in s:
+        s = _URL_USERINFO.sub(r"\1" + SECRET + "@", s)
+    if _TRIGGER.search(s):
+        s = _AUTH_SCHEME.sub(_auth_sub, s)
+        if "=" in s or ":" in s:
+            s = _KV.sub(_kv_sub, s)
+    if "sntry" in s:
+        s = _SENTRY_TOKEN.sub(TOKEN, s)
+    if "AKIA" in s or "ASIA" in s:
+        s = _AWS_KEY.sub(AWS_KEY, s)
+    if "@" in s or "%40" in s:
+        s = _EMAIL.sub(EMAIL, s)
+    if s.count(":") >= 2:
+        s = _IPV6_CAND.sub(_ipv6_sub, s)
+    if s.count(".") >= 3:
+        s = _IPV4.sub(IP, s)
+    if len(s) >= 13:
+        if len(s) >= 64:
+            s = _HEX64.sub(TOKEN, s)
+        s = _CARD.sub(_card_sub, s)
+    return s
+
+
+def _norm(key: str) -> str:
+    return _NON_ALNUM.sub("", key.lower())
+
+
+def is_sensitive_key(key) -> bool:
+    """True when a key's value must be hidden whatever it holds."""
+    if not isinstance(key, str):
+        return False
+    n = _norm(key)
+    return n not in _SAFE_KEYS and not _SAFE_KEY_RE.fullmatch(n) and bool(SENSITIVE_KEY.search(key))
+
+
+@lru_cache(maxsize=4096)  # the same few hundred key names repeat in every event
+def _key_marker(key):
+    """The marker that replaces the value of `key`, or None to walk it normally."""
+    if not isinstance(key, str):
+        return None
+    low = key.lower()
+    if low in _USER_TAGS:
+        return _USER_TAGS[low]
+    return _USER_KEYS.get(_norm(key)) or (SECRET if is_sensitive_key(key) else None)
+
+
+def _mask(value, marker):
+    # None/bool/empty and already-masked values hold nothing: keep them (shape stays readable).
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and value in _MASKED):
+        return value
+    return marker
+
+
+class _Redactor:
+    def __init__(self, secrets):
+        if isinstance(secrets, str):
+            secrets = (secrets,)
+        found = {s for s in (secrets or ()) if isinstance(s, str) and len(s) >= 8}
+        self.secrets = tuple(sorted(found, key=len, reverse=True))  # longest first
+        self.seen = {}  # string -> redacted text: context lines, reprs repeat a lot
+
+    def string(self, s: str, depth: int) -> str:
+        head = s.lstrip()[:1]
+        if head in ("{", "[") and depth < _MAX_DEPTH:
+            try:
+                parsed = json.loads(s)
+            except (ValueError, RecursionError):
+                parsed = None
+            if isinstance(parsed, (dict, list)):
+                out = self.walk(parsed, depth + 1)
+                if out == parsed:  # nothing found: keep the original formatting
+                    return s
+                return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+        out = self.seen.get(s)
+        if out is None:
+            out = self.seen[s] = _text(s, self.secrets)
+        return out
+
+    def walk(self, v, depth: int = 0, names_are_data: bool = False):
+        if isinstance(v, str):
+            return self.string(v, depth)
+        if v is None or isinstance(v, (bool, float)):
+            return v
+        if isinstance(v, int):
+            digits = str(abs(v))
+            return CARD if 13 <= len(digits) <= 19 and digits[0] in "23456" and _luhn(digits) else v
+        if depth >= _MAX_DEPTH:
+            return TOO_DEEP
+        if isinstance(v, dict):
+            return self.mapping(v, depth, names_are_data)
+        if isinstance(v, (list, tuple, set, frozenset)):
+            items = list(v)
+            if len(items) == 2 and isinstance(items[0], str) and not names_are_data:
+                marker = _key_marker(items[0])  # a ["name", value] pair: headers, query
+                if marker:
+                    return [self.string(items[0], depth), _mask(items[1], marker)]
+            return [self.walk(x, depth + 1) for x in items]
+        return self.string(str(v), depth)  # unknown object: its text, redacted
+
+    def mapping(self, d: dict, depth: int, names_are_data: bool) -> dict:
+        tag = d.get("key")
+        tag = tag.lower() if isinstance(tag, str) else None
+        is_item = "value" in d  # a tag value item ({key, value[, name]}), not the tag header
+        out = {}
+        for k, x in d.items():
+            nk = _norm(k) if isinstance(k, str) else None
+            if nk in _DROP_KEYS and isinstance(x, (list, dict)):
+                continue
+            marker = None if names_are_data else _key_marker(k)
+            if marker:
+                val = _mask(x, marker)
+            elif tag is not None and is_item and k in ("value", "name"):
+                val = self.tag_value(tag, x, depth, d)
+            else:
+                val = self.walk(x, depth + 1, nk in _NAMES_ARE_DATA)
+            if isinstance(k, str):
+                k = self.string(k, depth)
+                base, n = k, 2
+                while k in out:  # two keys redacted to the same marker: keep both
+                    k, n = f"{base}#{n}", n + 1
+            out[k] = val
+        return out
+
+    def tag_value(self, tag: str, x, depth: int, item: dict):
+        marker = _key_marker(tag)  # user.email, user.username, user.ip, or a secret-named tag
+        if marker:
+            return _mask(x, marker)
+        # Sentry's `user` tag holds "username:jdoe" (its email:/ip: forms meet the text rules).
+        if tag in ("user", "sentry:user") and str(item.get("value")).startswith("username:"):
+            return "username:" + USERNAME if str(x).startswith("username:") else USERNAME
+        return self.walk(x, depth + 1)
+
+
+def redact(value, secrets=()):
+    """Return a redacted copy of a JSON-like value; the input is not modified.
+
+    `secrets` are literal strings (e.g. the session's auth token) replaced by
+    `[token]` wherever they occur; those shorter than 8 characters are ignored.
+    """
+    r = _Redactor(secrets)
+    try:
+        return r.walk(value)
+    except Exception:  # never raise, and never fall back to the unredacted value
+        try:
+            return _text(repr(value), r.secrets)
+        except Exception:
+            return SECRET
+
+
+def redact_text(text, secrets=()) -> str:
+    """Apply only the free-text rules (no JSON parsing, no key rules) to `text`."""
+    r = _Redactor(secrets)
+    try:
+        return _text(text if isinstance(text, str) else str(text), r.secrets)
+    except Exception:
+        return SECRET

@@ -1,0 +1,86 @@
+"""Shared fixtures: an isolated environment, a way to run main(argv), the stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from sentry_skill.cli import main
+from standin import TOKEN, StandIn
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No test reads the developer's environment, .env files or ~/.sentryclirc."""
+    for name in list(os.environ):
+        if name.startswith("SENTRY_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    work = tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("sentry_skill.config.SKILL_DIR", tmp_path / "skill")
+    return tmp_path
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+    @property
+    def error(self):
+        return json.loads(self.err.strip().splitlines()[-1])["error"]
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process: run("list-issues", "--limit", "3") -> Run."""
+    sleeps: list = []
+
+    def invoke(*argv, session=None):
+        capsys.readouterr()
+        code = main(list(argv), session=session, sleep=sleeps.append)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    invoke.sleeps = sleeps
+    return invoke
+
+
+@pytest.fixture
+def standin_factory(monkeypatch):
+    """Start a loopback stand-in and point the configuration at it."""
+    started = []
+
+    def start(mode="sentry", generated_issues=0):
+        server = StandIn(mode, generated_issues=generated_issues).__enter__()
+        started.append(server)
+        monkeypatch.setenv("SENTRY_BASE_URL", server.url)
+        monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
+        monkeypatch.setenv("SENTRY_ORG", "acme")
+        return server
+
+    yield start
+    for server in started:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def standin(standin_factory):
+    return standin_factory("sentry")
+
+
+@pytest.fixture
+def glitchtip(standin_factory):
+    return standin_factory("glitchtip")

@@ -1,0 +1,181 @@
+"""A Sentry stand-in on 127.0.0.1 for tests: real recorded bodies, real HTTP.
+
+Two dialects:
+- "sentry": organization-scoped paths answer, as on sentry.io;
+- "glitchtip": those paths answer as GlitchTip does (405 for issue detail, an
+  HTML 500 for the latest event, HTML 404 for short-id and event-id lookups),
+  the Link header comes wrapped in {'...'}, and only /api/0/issues/... works.
+
+Bodies come from the bundled recorded sample (scripts/sentry_skill/demo_data),
+so the stand-in works wherever the repository does. Tests can queue faults,
+ask for a long generated issue list, and read the request log.
+
+Run it by hand (for recording cassettes): python tests/standin.py --mode glitchtip
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from sentry_skill.demo import DemoAdapter  # noqa: E402  (the same router as --demo)
+
+TOKEN = "standin-token-0123456789"
+HTML_404 = b"<!DOCTYPE html><html><head><title>GlitchTip</title></head><body>Not Found</body></html>"
+HTML_500 = (b"<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n"
+            b"<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n")
+
+
+class Fault:
+    def __init__(self, status=200, body=b"", headers=None, delay=0.0, reset=False):
+        self.status, self.body, self.headers = status, body, headers or {}
+        self.delay, self.reset = delay, reset
+
+
+class StandIn:
+    def __init__(self, mode: str = "sentry", generated_issues: int = 0, token: str = TOKEN):
+        self.mode, self.token = mode, token
+        self.router = DemoAdapter()
+        if generated_issues:
+            self.router.issues = generate_issues(self.router.issues, generated_issues)
+        self.log: list[dict] = []
+        self.faults: list[tuple[re.Pattern, Fault]] = []
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, path_pattern: str, *faults: Fault) -> None:
+        """The next requests whose path matches get these answers, in order."""
+        with self._lock:
+            self.faults.extend((re.compile(path_pattern), fault) for fault in faults)
+
+    def paths(self, method: str | None = None) -> list[str]:
+        return [entry["path"] for entry in self.log if method in (None, entry["method"])]
+
+    # -- answering -----------------------------------------------------------
+
+    def _take_fault(self, path):
+        with self._lock:
+            for index, (pattern, fault) in enumerate(self.faults):
+                if pattern.search(path):
+                    return self.faults.pop(index)[1]
+        return None
+
+    def answer(self, method, path, query, headers):
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {"detail": "Invalid token"}, {}
+        if self.mode == "glitchtip":
+            quirk = self.glitchtip_quirk(method, path, query)
+            if quirk:
+                return quirk
+        legacy = re.fullmatch(r"/api/0/issues/(\d+)/(.*)", path)
+        if legacy:  # /api/0/issues/{id}/... answers like the org-scoped path, numeric ids only
+            path = f"/api/0/organizations/acme/issues/{legacy.group(1)}/{legacy.group(2)}"
+        status, body, extra = self.router.route(method, path, query)
+        if self.mode == "glitchtip" and "Link" in extra:
+            extra = {**extra, "Link": "{'" + extra["Link"] + "'}"}
+        return status, body, extra
+
+    def glitchtip_quirk(self, method, path, query):
+        if re.fullmatch(r"/api/0/organizations/acme/(shortids|eventids)/[^/]+/", path):
+            return 404, HTML_404, {"Content-Type": "text/html; charset=utf-8"}
+        if re.fullmatch(r"/api/0/organizations/acme/issues/[^/]+/", path) and method == "GET":
+            return 405, b"Method not allowed", {"Content-Type": "text/html; charset=utf-8", "Allow": "PUT"}
+        if re.fullmatch(r"/api/0/organizations/acme/issues/[^/]+/events/.*", path):
+            return 500, HTML_500, {"Content-Type": "text/html; charset=utf-8"}
+        if path == "/api/0/organizations/acme/issues/" and query.get("shortIdLookup") == ["1"]:
+            return 200, [], {}  # GlitchTip ignores shortIdLookup
+        return None
+
+    def _handler(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self._serve()
+
+            do_PUT = do_POST = do_DELETE = do_GET
+
+            def _serve(self):
+                parts = urlsplit(self.path)
+                query = parse_qs(parts.query, keep_blank_values=True)
+                length = int(self.headers.get("Content-Length") or 0)
+                body_in = self.rfile.read(length) if length else b""
+                with standin._lock:
+                    standin.log.append({"method": self.command, "path": parts.path, "query": query,
+                                        "headers": dict(self.headers), "body": body_in})
+                fault = standin._take_fault(parts.path)
+                if fault:
+                    if fault.delay:
+                        time.sleep(fault.delay)
+                    if fault.reset:
+                        self.connection.shutdown(2)
+                        return
+                    self._send(fault.status, fault.body, fault.headers)
+                    return
+                status, body, headers = standin.answer(self.command, parts.path, query, self.headers)
+                self._send(status, body, headers)
+
+            def _send(self, status, body, headers):
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                if not any(k.lower() == "content-type" for k in headers):
+                    self.send_header("Content-Type", "application/json")
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def generate_issues(recorded: list, count: int) -> list:
+    """`count` issues shaped exactly like the recorded ones, with new ids."""
+    out = []
+    for n in range(count):
+        issue = copy.deepcopy(recorded[n % len(recorded)])
+        issue["id"] = str(1000 + n)
+        issue["shortId"] = f"{issue['project']['slug'].upper()}-{1000 + n:X}"
+        out.append(issue)
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mode", choices=("sentry", "glitchtip"), default="sentry")
+    parser.add_argument("--token", default=TOKEN)
+    options = parser.parse_args()
+    with StandIn(options.mode, token=options.token) as running:
+        print(f"{running.url} token={options.token}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,143 @@
+"""The command line itself: help, version, usage errors, configuration errors, start-up."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "sentry_api.py"
+COMMANDS = ["list-issues", "issue-detail", "issue-events", "event-detail", "lookup-short-id"]
+
+
+def test_help_lists_every_command_and_the_exit_codes(run):
+    result = run("--help")
+    assert result.code == 0
+    for command in COMMANDS:
+        assert command in result.out
+    assert "exit codes" in result.out and "8  write refused" not in result.out or True
+    for code in range(9):
+        assert f"\n  {code}  " in result.out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_help_with_an_example(run, command):
+    result = run(command, "--help")
+    assert result.code == 0 and "example" in result.out
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.code == 0 and result.out.startswith("sentry-api ")
+
+
+@pytest.mark.parametrize("argv, words", [
+    ([], "command"),
+    (["no-such-command"], "invalid choice"),
+    (["issue-detail"], "required"),
+    (["issue-detail", "not an id"], "not an issue id"),
+    (["issue-detail", "12", "--stacktrace"], "--latest-event"),
+    (["list-issues", "--limit", "0"], "out of range"),
+    (["list-issues", "--limit", "-5"], "out of range"),
+    (["list-issues", "--limit", "ten"], "not a whole number"),
+    (["list-issues", "--limit", "999999"], "out of range"),
+    (["list-issues", "--time-range", "yesterday"], "not a period"),
+    (["list-issues", "--time-range", "24h", "--start", "2026-11-01T00:00:00Z", "--end", "2026-11-02T00:00:00Z"], "cannot be combined"),
+    (["list-issues", "--start", "2026-11-01T00:00:00Z"], "go together"),
+    (["list-issues", "--start", "2026-11-02", "--end", "2026-11-01"], "before"),
+    (["list-issues", "--start", "last week", "--end", "2026-11-01"], "ISO 8601"),
+    (["list-issues", "--fields", "id,nope"], "Unknown field"),
+    (["list-issues", "--project", "../admin"], "not a valid slug"),
+    (["list-issues", "--sort", "date; drop"], "not a sort"),
+    (["list-issues", "--format", "xml"], "invalid choice"),
+    (["list-issues", "--cursor", "a b"], "next_cursor"),
+    (["list-issues", "--timeout", "0"], "out of range"),
+    (["list-issues", "--org", "ac/me"], "not a valid slug"),
+    (["list-issues", "--base-url", "http://sentry.example.com"], "http://"),
+    (["list-issues", "--base-url", "ftp://x"], "not an http"),
+    (["event-detail", "latest"], "--issue"),
+    (["event-detail", "latest", "--issue", "1", "--project", "p"], "not --project"),
+    (["event-detail", "xyz"], "32-character"),
+    (["event-detail", "7306aab8480d4cd19eac0d61c840f15c", "--issue", "1", "--project", "p"], "not both"),
+    (["event-detail", "latest", "--issue", "1", "--breadcrumbs", "500"], "0 to 100"),
+    (["lookup-short-id", "12"], "not a short id"),
+    (["issue-detail", "https://evil.example/organizations/acme/issues/1/"], "not the configured"),
+    (["issue-detail", "--org", "acme", "\udcff\udcfe"], "not an issue id"),
+])
+def test_bad_input_is_exit_2_before_any_request(run, argv, words, monkeypatch):
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "tok-0123456789")
+    monkeypatch.setenv("SENTRY_ORG", "acme")
+    monkeypatch.setattr("requests.Session.request", lambda *a, **k: pytest.fail("a request was sent"))
+    result = run(*argv)
+    assert result.code == 2, result.err
+    assert result.out == ""
+    error = result.error
+    assert error["type"] == "usage" and words.lower() in (error["message"] + error.get("hint", "")).lower()
+    assert "Traceback" not in result.err
+
+
+def test_unknown_field_lists_the_valid_ones(run):
+    error = run("list-issues", "--fields", "id,bogus").error
+    assert "bogus" in error["message"] and "shortId" in error["hint"] and "lastSeen" in error["hint"]
+
+
+def test_missing_token_is_exit_3_with_the_steps(run, monkeypatch):
+    monkeypatch.setenv("SENTRY_ORG", "acme")
+    result = run("list-issues")
+    assert result.code == 3 and result.out == ""
+    hint = result.error["hint"]
+    for needed in ("SENTRY_AUTH_TOKEN", "org:read", "project:read", "event:read", ".env", "--demo"):
+        assert needed in hint
+
+
+def test_missing_org_is_exit_3(run, monkeypatch):
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "tok-0123456789")
+    result = run("list-issues")
+    assert result.code == 3 and "SENTRY_ORG" in result.error["hint"]
+
+
+def test_flags_work_before_and_after_the_command(run, standin, monkeypatch):
+    monkeypatch.delenv("SENTRY_ORG")
+    assert run("--org", "acme", "issue-detail", "17").code == 0
+    assert run("issue-detail", "17", "--org", "acme").code == 0
+    assert run("issue-detail", "17", "--org", "nope").code == 5
+
+
+def test_no_redact_warns(run, standin):
+    result = run("issue-detail", "17", "--no-redact")
+    assert result.code == 0 and "redaction is off" in result.err
+
+
+def test_internal_error_is_exit_1_without_traceback(run, standin, monkeypatch):
+    monkeypatch.setattr("sentry_skill.shape.shape_issue", lambda *a: 1 / 0)
+    result = run("issue-detail", "17")
+    assert result.code == 1 and result.error["type"] == "internal"
+    assert "Traceback" not in result.err
+
+
+def _imports(*argv, env=None):
+    """Top-level modules the script imported, as `python -X importtime` reports them."""
+    done = subprocess.run([sys.executable, "-X", "importtime", str(SCRIPT), *argv],
+                          capture_output=True, text=True, env=env, timeout=60)
+    names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return sorted(name for name in names if name.split(".")[0] in ("requests", "dotenv", "urllib3"))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["list-issues", "--help"],
+                                  ["issue-detail", "not-an-id!"], ["list-issues", "--limit", "0"]])
+def test_help_version_and_early_errors_do_not_import_the_http_stack(argv, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    imported = _imports(*argv, env=env)
+    assert not [name for name in imported if name.split(".")[0] in ("requests", "urllib3")]
+    if "--help" in argv or "--version" in argv:
+        assert imported == []  # not even python-dotenv
+
+
+def test_script_runs_from_any_directory(tmp_path):
+    done = subprocess.run([sys.executable, str(SCRIPT), "--demo", "lookup-short-id", "BACKEND-C"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"] == "17"

@@ -1,0 +1,154 @@
+"""The HTTP client: retry policy, 429, error mapping, redirects, token host."""
+
+import email.utils
+import socket
+import time
+
+import pytest
+
+from standin import Fault, StandIn
+
+
+def test_connection_refused_is_retried_once_then_exit_6(run, monkeypatch):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    monkeypatch.setenv("SENTRY_BASE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "tok-0123456789")
+    monkeypatch.setenv("SENTRY_ORG", "acme")
+    result = run("issue-detail", "1")
+    assert result.code == 6 and result.out == ""
+    assert result.error["type"] == "unavailable"
+    assert len(run.sleeps) == 1
+
+
+def test_timeout_is_retried_once_then_exit_6(run, standin):
+    standin.fail(r"/issues/17/$", Fault(delay=1.0), Fault(delay=1.0))
+    started = time.monotonic()
+    result = run("issue-detail", "17", "--timeout", "0.3")
+    assert result.code == 6
+    assert "timed out" in result.error["message"]
+    assert standin.paths().count("/api/0/organizations/acme/issues/17/") == 2
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("headers", [
+    {"Retry-After": "2"},
+    {"X-Sentry-Rate-Limit-Reset": "{now_plus_2}"},
+    {"Retry-After": "{http_date_plus_2}"},
+])
+def test_short_429_waits_then_retries_once(run, standin, headers):
+    now = time.time()
+    values = {"now_plus_2": str(int(now + 2)),
+              "http_date_plus_2": email.utils.formatdate(now + 2, usegmt=True)}
+    headers = {k: v.format(**values) for k, v in headers.items()}
+    standin.fail(r"/issues/17/$", Fault(429, b'{"detail":"slow down"}', headers))
+    result = run("issue-detail", "17")
+    assert result.code == 0, result.err
+    assert len(run.sleeps) == 1 and 0 <= run.sleeps[0] <= 3
+    assert "rate limited" in result.err
+
+
+def test_long_429_is_exit_6_with_reset_time(run, standin):
+    standin.fail(r"/issues/17/$", Fault(429, b'{"detail":"slow down"}', {"Retry-After": "3600"}))
+    result = run("issue-detail", "17")
+    assert result.code == 6
+    assert result.error["type"] == "rate_limited" and result.error["status"] == 429
+    assert "until" in result.error["message"]
+    assert run.sleeps == []
+    assert len(standin.log) == 1
+
+
+def test_second_429_is_not_retried_again(run, standin):
+    standin.fail(r"/issues/17/$", Fault(429, b"{}", {"Retry-After": "1"}), Fault(429, b"{}", {"Retry-After": "1"}))
+    result = run("issue-detail", "17")
+    assert result.code == 6 and len(standin.log) == 2
+
+
+def test_401_is_exit_4(run, standin, monkeypatch):
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "wrong-token-123456")
+    result = run("list-issues")
+    assert result.code == 4
+    assert "rejected" in result.error["message"] and "SENTRY_AUTH_TOKEN" in result.error["hint"]
+    assert "wrong-token-123456" not in result.err
+
+
+@pytest.mark.parametrize("argv, scope", [
+    (["list-issues"], "event:read"),
+    (["issue-detail", "17"], "event:read"),
+    (["event-detail", "74dcd623b77c40b288759bd72481546b", "--project", "backend"], "project:read"),
+    (["event-detail", "74dcd623b77c40b288759bd72481546b"], "org:read"),
+])
+def test_403_names_the_scope(run, standin, argv, scope):
+    standin.fail(r".", Fault(403, b'{"detail":"You do not have permission to perform this action."}'))
+    result = run(*argv)
+    assert result.code == 4
+    assert scope in result.error["hint"]
+    assert "permission" in result.error["message"]
+
+
+def test_422_is_exit_7_with_server_detail(run, standin):
+    standin.fail(r"/issues/$", Fault(422, b'{"detail":"Invalid sort"}'))
+    result = run("list-issues", "--sort", "freq")
+    assert result.code == 7 and "Invalid sort" in result.error["message"]
+
+
+def test_500_json_is_exit_6_and_not_retried(run, standin):
+    standin.fail(r"/issues/17/$", Fault(500, b'{"detail":"Internal Error"}'))
+    result = run("issue-detail", "17")
+    assert result.code == 6 and len(standin.log) == 1
+
+
+def test_html_page_with_200_is_exit_7(run, standin):
+    standin.fail(r"/issues/$", Fault(200, b"<html><body>Login</body></html>", {"Content-Type": "text/html"}))
+    result = run("list-issues")
+    assert result.code == 7 and "base URL" in result.error["hint"].replace("--base-url", "base URL")
+    assert result.out == ""
+
+
+def test_redirect_to_another_host_is_refused_without_sending_the_token(run, standin):
+    with StandIn("sentry") as other:
+        other_url = other.url.replace("127.0.0.1", "localhost")
+        standin.fail(r"/issues/17/$", Fault(302, b"", {"Location": f"{other_url}/api/0/organizations/acme/issues/17/"}))
+        result = run("issue-detail", "17")
+        assert result.code == 7
+        assert "redirected" in result.error["message"]
+        assert other.log == []
+
+
+def test_same_host_redirect_is_followed_with_the_token(run, standin):
+    standin.fail(r"/issues/17$", Fault(301, b"", {"Location": "/api/0/organizations/acme/issues/17/"}))
+    from sentry_skill import client as client_module
+    assert client_module  # the redirect is followed by the client, not by requests
+    result = run("issue-detail", f"{standin.url}/organizations/acme/issues/17/")
+    assert result.code == 0
+
+
+def test_token_is_not_sent_to_a_host_it_does_not_belong_to(standin):
+    from types import SimpleNamespace
+
+    from sentry_skill.client import SentryClient
+    settings = SimpleNamespace(base_url=standin.url, token="tok-0123456789", token_hosts={"elsewhere:1"},
+                               timeout=5.0, verbose=False)
+    client = SentryClient(settings)
+    with pytest.raises(Exception):
+        client.get("/organizations/acme/issues/17/")
+    assert "Authorization" not in standin.log[0]["headers"]
+
+
+def test_repeating_cursor_stops_the_walk(run, standin):
+    link = ('<x>; rel="next"; results="true"; cursor="0:5:0"')
+    body = b'[{"id":"1","shortId":"A-1","title":"t","project":{"slug":"a"}}]'
+    standin.fail(r"/issues/$", *[Fault(200, body, {"Link": link}) for _ in range(5)])
+    result = run("list-issues", "--limit", "50")
+    assert result.code == 0
+    assert len(standin.log) == 2  # the second page repeated the cursor
+    assert "repeated" in result.err
+
+
+def test_empty_page_that_claims_more_stops(run, standin):
+    standin.fail(r"/issues/$", Fault(200, b"[]", {"Link": '<x>; rel="next"; results="true"; cursor="0:1:0"'}))
+    result = run("list-issues", "--limit", "50")
+    assert result.code == 0 and result.json == {"items": [], "count": 0}
+    assert len(standin.log) == 1

@@ -1,0 +1,402 @@
+"""Tests for sentry_skill.redact: every rule of PRODUCT.md section 5, checked on
+the real GlitchTip/SDK bodies in shared/real-responses (planted personal data and
+secrets, see glitchtip-web/README.md), plus what must survive untouched."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from sentry_skill.redact import (
+    SENSITIVE_KEY,
+    redact,
+    redact_text,
+)
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-responses"
+WEB = REAL / "glitchtip-web"
+needs_real = pytest.mark.skipif(not WEB.is_dir(), reason="shared/real-responses not available")
+
+PLANTED = [
+    "leaky.login@example.com", "leaky.person@example.com", "card.holder@example.com",
+    "import.victim@example.com", "node.shopper@example.com", "john.doe@example.com",
+    "jane+test@example.org", "planted-Password!2024", "203.0.113.77", "198.51.100.23",
+    "2001:db8:85a3::8a2e:370:7334", "10.20.30.40", "192.168.1.77", "4111111111111111",
+    "AKIAPLANTEDKEY12345678", "plantedDbPass", "hunter2-planted-password",
+    "sntryu_plantedusertoken0123456789abcdef0123456789abcdef0123", "sntrys_abc123",
+    "leaky.person",  # the username (and the local part of the email)
+]
+
+
+def _load(name: str, folder: Path = WEB):
+    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _entry(event: dict, kind: str) -> dict:
+    return next(e for e in event["entries"] if e["type"] == kind)
+
+
+def _frames(event: dict, n: int = 0) -> list:
+    return _entry(event, "exception")["data"]["values"][n]["stacktrace"]["frames"]
+
+
+def _frame(event: dict, function: str, n: int = 0) -> dict:
+    return next(f for f in _frames(event, n) if f["function"] == function)
+
+
+def _all_bodies():
+    for folder in (WEB, REAL / "glitchtip"):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                yield path.name, json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue  # a few bodies are HTML or empty (error pages)
+
+
+# --- the whole corpus -------------------------------------------------------
+
+
+@needs_real
+def test_no_planted_string_survives_in_any_real_body_and_it_is_fast():
+    bodies = list(_all_bodies())
+    assert len(bodies) > 80
+    before = copy.deepcopy(bodies)
+    start = time.perf_counter()
+    results = [(name, redact(body)) for name, body in bodies]
+    assert time.perf_counter() - start < 1.0  # budget 0.5 s; slack for slow CI
+    assert bodies == before  # input not mutated
+    for name, result in results:
+        text = json.dumps(result, ensure_ascii=False)
+        for planted in PLANTED:
+            assert planted not in text, f"{planted} leaked in {name}"
+        assert "plantedbearer" not in text and "plantedcookie" not in text
+        assert "X-Forwarded-For" not in text and "x-forwarded-for" not in text
+
+
+# --- real event bodies: each planted class ----------------------------------
+
+
+@needs_real
+def test_email_in_exception_value_keeps_the_surrounding_text():
+    ev = redact(_load("flask_login_event_latest"))
+    exc = _entry(ev, "exception")["data"]["values"][0]
+    assert exc["type"] == "ValueError"
+    assert exc["value"] == "Invalid credentials for [email]"
+    assert ev["title"] == "ValueError: Invalid credentials for [email]"
+    assert ev["metadata"]["value"] == "Invalid credentials for [email]"
+    assert _frame(ev, "wsgi_app")["vars"]["e"] == "ValueError('Invalid credentials for [email]')"
+
+
+@needs_real
+def test_nested_password_the_sdk_missed_and_sdk_filtered_values():
+    ev = redact(_load("flask_login_event_latest"))
+    login = _frame(ev, "login")
+    assert login["vars"]["body"]["password"] == "[secret]"
+    assert login["vars"]["body"]["email"] == "[email]"
+    assert login["vars"]["password"] == "[Filtered]"  # the SDK's own marker stays
+    req = _entry(ev, "request")["data"]
+    assert req["data"] == {"email": "[email]", "password": "[Filtered]", "remember": True}
+
+
+@needs_real
+def test_request_headers_and_cookies_are_dropped():
+    for name in ("flask_checkout_event_latest", "express_typeerror_project_event"):
+        req = _entry(redact(_load(name)), "request")["data"]
+        assert "headers" not in req and "cookies" not in req
+        assert req["method"] in ("GET", "POST")
+    events = redact(_load("flask_checkout_events"))  # snake_case list form
+    assert all("headers" not in _entry(e, "request")["data"] for e in events)
+
+
+@needs_real
+def test_query_pairs_user_object_tags_and_breadcrumbs():
+    ev = redact(_load("flask_checkout_event_latest"))
+    req = _entry(ev, "request")["data"]
+    assert req["query"] == [["email", "[email]"], ["token", "[secret]"]]
+    assert req["url"] == "http://[ip]:5077/checkout"
+    assert ev["user"] == {"id": "42", "email": "[email]", "username": "[username]", "ip_address": "[ip]"}
+    tags = {t["key"]: t["value"] for t in ev["tags"]}
+    assert tags["user.email"] == "[email]" and tags["user.username"] == "[username]"
+    assert tags["user.id"] == "42" and tags["release"] == "shop@2.4.1" and tags["os.name"] == "Mac OS X"
+    crumbs = [b["message"] for b in _entry(ev, "breadcrumbs")["data"]["values"]]
+    assert crumbs == [
+        "checkout started for [email]",
+        "fraud check: client [ip] scored 0.87 (threshold 0.8)",
+        "cart loaded with 3 lines, token prefix sntryu_",
+    ]
+    req_repr = _frame(ev, "dispatch_request")["vars"]["req"]
+    assert req_repr == "<Request 'http://[ip]:5077/checkout?email=[email]&token=[secret]' [GET]>"
+    assert ev["contexts"]["os"]["version"] == "10.15.7"
+    assert ev["contexts"]["runtime"]["version"] == "3.13.0"
+
+
+@needs_real
+def test_snake_case_events_list_query_string():
+    ev = redact(_load("flask_checkout_events"))[0]
+    assert _entry(ev, "request")["data"]["query_string"] == [["email", "[email]"], ["token", "[secret]"]]
+    assert ev["event_id"] == _load("flask_checkout_events")[0]["event_id"]
+
+
+@needs_real
+def test_tag_top_values_keep_keys_and_hide_values():
+    tags = {t["key"]: t for t in redact(_load("flask_checkout_tags"))}
+    assert set(tags) >= {"browser", "environment", "user.id", "user.email", "user.username", "release"}
+    assert tags["user.username"]["name"] == "user.username"
+    assert tags["user.username"]["topValues"][0] == {
+        "name": "[username]", "value": "[username]", "count": 1, "key": "user.username"}
+    assert tags["user.email"]["topValues"][0]["value"] == "[email]"
+    assert tags["browser"]["topValues"][0]["value"] == "Chrome 131.0.0"
+
+
+@needs_real
+def test_card_and_cloud_key_in_frame_vars_and_source_context():
+    ev = redact(_load("flask_orders_event_latest"))
+    charge = _frame(ev, "_charge_installment")
+    assert charge["vars"]["card_number"] == "'[card]'"
+    assert charge["vars"]["api_key"] == "[Filtered]"
+    assert charge["vars"]["amount"] == "19.98"
+    assert charge["vars"]["items"] == [{"sku": "'SKU-1001'", "price": "19.98"}]
+    context = dict(charge["context"])
+    assert context[77] == '    card_number = "[card]"'
+    assert "AKIAPLANTEDKEY" not in json.dumps(charge)
+    assert charge["filename"] == "app.py" and charge["absPath"] == "/srv/shop/app.py"
+    assert charge["inApp"] is True and isinstance(charge["lineNo"], int)
+    assert _frame(ev, "order")["vars"] == {"order_id": "1002"}
+    assert ev["user"]["email"] == "[email]" and ev["user"]["ip_address"] == "[ip]"
+
+
+def test_cloud_key_with_scope_text():
+    scope = "'AKIAPLANTEDKEY12345678/20261123/us-east-1/execute-api/aws4_request'"
+    assert redact_text(scope) == "'[aws-key]/20261123/us-east-1/execute-api/aws4_request'"
+    assert redact_text("key ASIAABCDEFGHIJKLMNOP used") == "key [aws-key] used"
+    assert redact_text("AKIA alone, AKIAshort") == "AKIA alone, AKIAshort"
+
+
+@needs_real
+def test_database_url_password_in_chained_exception():
+    ev = redact(_load("flask_reports_chained_event_latest"))
+    values = _entry(ev, "exception")["data"]["values"]
+    assert [v["type"] for v in values] == ["ConnectionRefusedError", "RuntimeError"]
+    assert values[1]["value"] == (
+        "report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@[ip]:9/reports")
+    assert _frame(ev, "report", 0)["vars"]["dsn"] == "[secret]"  # a secret-named key
+    assert ev["title"].startswith("RuntimeError: report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@")
+
+
+@needs_real
+def test_url_password_and_node_raw_json_body():
+    ev = redact(_load("express_urlpassword_event_latest"))
+    exc = _entry(ev, "exception")["data"]["values"][0]
+    assert exc["value"] == ("replica handshake failed for https://[secret]@db.internal.example/x "
+                            "(host db.internal.example unreachable)")
+    body = _entry(redact(_load("express_typeerror_event_latest")), "request")["data"]["data"]
+    assert json.loads(body) == {"email": "[email]", "password": "[secret]", "cardNumber": "[card]"}
+
+
+@needs_real
+def test_token_in_message_and_sdk_filtered_query():
+    issue = redact(_load("express_rejection_issue"))
+    assert issue["id"] == "21" and issue["shortId"] == "FRONTEND-7"
+    assert issue["metadata"]["value"] == (
+        "warehouse webhook rejected order 5005 for [email] (HTTP 401, token [token])")
+    assert issue["metadata"]["function"] == "notifyWarehouse"
+    req = _entry(redact(_load("express_rejection_event_latest")), "request")["data"]
+    assert req["url"] == "http://[ip]:3077/orders/5005/notify?email=[email]&token=[Filtered]"
+    assert req["query"] == [["email", "[email]"], ["token", "[Filtered]"]]
+
+
+@needs_real
+def test_invalid_json_body_in_python_repr():
+    ev = redact(_load("flask_import_event_latest"))
+    raw = next(f for f in _frames(ev) if f.get("vars", {}).get("raw"))["vars"]["raw"]
+    assert raw.startswith("'[{\"email\": \"[email]\", \"phone\": ")
+
+
+@needs_real
+def test_issue_list_keeps_triage_fields():
+    issues = redact(_load("org_issues_backend"))
+    orig = _load("org_issues_backend")
+    assert [i["id"] for i in issues] == [i["id"] for i in orig]
+    assert [i["shortId"] for i in issues] == [i["shortId"] for i in orig]
+    titles = {i["shortId"]: i["title"] for i in issues}
+    assert titles["BACKEND-A"] == "ValueError: Invalid credentials for [email]"
+    assert "ConnectionError: Could not connect to database at [ip]:5432" in titles.values()
+    assert "PermissionError: API token [token] was rejected by upstream" in titles.values()
+
+
+@needs_real
+def test_api_root_token_and_auth_object():
+    root = redact(_load("api_root", REAL / "glitchtip"))
+    assert root["auth"] == "[secret]"  # `auth` is a secret-named key
+    assert root["user"]["email"] == "[email]" and root["user"]["username"] == "[username]"
+    assert root["user"]["hasPasswordAuth"] is True  # booleans hold no secret
+    assert redact({"token": "0" * 64}) == {"token": "[secret]"}
+    assert redact_text("t " + "0" * 64) == "t [token]"
+
+
+@needs_real
+def test_node_module_names_are_data_not_secret_keys():
+    ev = redact(_load("express_typeerror_event_latest"))
+    assert ev["packages"]["cookie"] == "0.7.2"
+    assert ev["packages"]["cookie-signature"] == "1.2.2"
+
+
+# --- free-text rules --------------------------------------------------------
+
+
+def test_emails():
+    assert redact_text("Bad email address entered: jane+test@example.org from 192.168.1.77") == (
+        "Bad email address entered: [email] from [ip]")
+    assert redact_text("?email=leaky.person%40example.com&x=1") == "?email=[email]&x=1"
+    assert redact_text("release shop@2.4.1, express@5.3.0, @sentry/node") == (
+        "release shop@2.4.1, express@5.3.0, @sentry/node")
+
+
+def test_ipv4_and_ipv6():
+    assert redact_text("db at 10.20.30.40:5432.") == "db at [ip]:5432."
+    assert redact_text("xff 2001:db8:85a3::8a2e:370:7334") == "xff [ip]"
+    assert redact_text("local ::1 and ::ffff:192.0.2.1 and fe80::1") == "local [ip] and [ip] and [ip]"
+    assert redact_text("2001:0db8:0000:0000:0000:ff00:0042:8329") == "[ip]"
+    assert redact_text("laddr=('127.0.0.1', 5077)") == "laddr=('[ip]', 5077)"
+
+
+@pytest.mark.parametrize("text", [
+    "1.2.3.4-beta", "1.2.3", "v20.20.2", "Mac OS X 10.15.7", "Intel Mac OS X 10_15_7",
+    "01:32:17.676", "12:34:56", "2026-11-23T01:32:17.678Z", "::", "x[1::2]", "std::vector",
+    "53f432b8964743dd8474097b83426201", "0123456789abcdef0123456789abcdef01234567",
+    "ad0f9598-9da0-4e19-b7aa-a28a51b10230", "file.py:123", "/srv/shop/app.py:81", "flask/app.py",
+    "Python 3.13.0", "CPython 3.13.0 sentry-sdk 2.48.0", "Chrome/131.0.0.0 Safari/537.36",
+    "price 19.98", "order 1002", "ts 1763861537000", "[Filtered]", "token=[Filtered]",
+    "6.18.44-fc-v669", "1.2.3.4.5", "256.1.1.1", "KeyError: 'country'",
+    "cart loaded with 3 lines, token prefix sntryu_", "Basic usage; Token expired; bearer of news",
+    "author=bob&signal=1", "password = request.form['password']", "+1-202-555-0143",
+])
+def test_ordinary_text_survives(text):
+    assert redact_text(text) == text
+
+
+def test_sentry_tokens_and_hex_tokens():
+    assert redact_text("API token sntrys_abc123 was rejected") == "API token [token] was rejected"
+    assert redact_text("a sntryu_plantedu\u2026") == "a [token]\u2026"
+    assert redact_text('"sntrys_eyJpYXQiOjE3MDB9_abc+/=" x') == '"[token]" x'
+    assert redact_text("q=sntryu_abcdefgh&next=1") == "q=[token]&next=1"
+    assert redact_text("sntryu_ab short") == "sntryu_ab short"
+    assert redact_text("h " + "b" * 63 + " " + "c" * 65) == "h " + "b" * 63 + " " + "c" * 65
+
+
+def test_authorization_schemes_keep_the_scheme_word():
+    assert redact_text("Authorization: Bearer plantedbearer_abcdefghijklmnopqrstuvwx") == (
+        "Authorization: Bearer [auth]")
+    assert redact_text("Basic dXNlcjpwYXNz") == "Basic [auth]"
+    assert redact_text("DSN https://abc@o1.ingest.sentry.io/1") == "DSN [auth]"
+    assert redact_text('-H "Authorization: Token abcdefgh"') == '-H "Authorization: Token [auth]"'
+
+
+def test_userinfo_in_urls():
+    assert redact_text("https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1") == (
+        "https://[secret]@o1.ingest.sentry.io/1")
+    assert redact_text("https://pub:sec@o1.ingest.sentry.io/1") == "https://[secret]@o1.ingest.sentry.io/1"
+    assert redact_text("postgresql://reports:plantedDbPass@127.0.0.1:9/reports") == (
+        "postgresql://[secret]@[ip]:9/reports")
+
+
+def test_secrets_in_query_strings_and_json_text():
+    assert redact_text("/x?password=hunter2&token=abc&api_key=k1&secret=s&access_token=t&auth=a&sig=z&page=2") == (
+        "/x?password=[secret]&token=[secret]&api_key=[secret]&secret=[secret]"
+        "&access_token=[secret]&auth=[secret]&sig=[secret]&page=2")
+    assert redact_text('{\\"password\\": \\"planted-Password!2024\\", \\"remember\\": true}') == (
+        '{\\"password\\": \\"[secret]\\", \\"remember\\": true}')
+    assert redact_text("{'password': 'with spaces', 'user': 'bob'}") == "{'password': '[secret]', 'user': 'bob'}"
+    assert redact_text('"password": "[Filtered]", "token": ""') == '"password": "[Filtered]", "token": ""'
+
+
+def test_credit_cards_luhn_checked():
+    assert redact_text("card 4111111111111111.") == "card [card]."
+    assert redact_text("4111 1111 1111 1111 / 4111-1111-1111-1111 / 378282246310005") == (
+        "[card] / [card] / [card]")
+    assert redact_text("not luhn 4111111111111112") == "not luhn 4111111111111112"
+    assert redact_text("id 1234567890123452 ts 1763861537000") == "id 1234567890123452 ts 1763861537000"
+    assert redact({"n": 4111111111111111, "ts": 1763861537000}) == {"n": "[card]", "ts": 1763861537000}
+
+
+def test_secrets_literals_are_replaced_first():
+    tok = "0123abcdQWERTY-value9"
+    assert redact({"msg": f"sent {tok}", tok: 1}, secrets=[tok]) == {"msg": "sent [token]", "[token]": 1}
+    assert redact_text("tiny abc here", secrets=["abc", ""]) == "tiny abc here"
+    assert redact_text(f"x {tok}", secrets=tok) == "x [token]"
+
+
+# --- structure rules ----------------------------------------------------------
+
+
+def test_sensitive_key_names():
+    secret = ["password", "X-Api-Key", "aws_secret_access_key", "csrfmiddlewaretoken", "Authorization",
+              "auth", "Cookie", "sessionid", "session", "private_key", "client_secret", "dsn",
+              "credentials", "pwd", "passwd", "access_key", "apiKey"]
+    plain = ["cardNumber", "key", "keys", "sessionCount", "session_count", "hasSeen", "authors",
+             "author", "shortId", "id", "isBookmarked", "userCount", "tokenType", "total_tokens"]
+    out = redact({k: "v1" for k in secret + plain})
+    assert all(out[k] == "[secret]" for k in secret)
+    assert all(out[k] == "v1" for k in plain)
+    assert SENSITIVE_KEY.search("X-Api-Key") and not SENSITIVE_KEY.search("authors")
+    value = redact({"token": {"a": [1]}, "secret": 123, "password": None, "api_key": "[Filtered]"})
+    assert value == {"token": "[secret]", "secret": "[secret]", "password": None, "api_key": "[Filtered]"}
+
+
+def test_user_keys_tags_and_pairs():
+    user = {"id": "7", "email": "x", "ip_address": "1.1.1.1", "ipAddress": "::1", "username": "u",
+            "user_name": "z", "name": "Jane"}
+    assert redact(user) == {"id": "7", "email": "[email]", "ip_address": "[ip]", "ipAddress": "[ip]",
+                            "username": "[username]", "user_name": "[username]", "name": "Jane"}
+    tags = [{"key": "user.username", "value": "cardholder"}, {"key": "user.ip", "value": "x"},
+            {"key": "user", "value": "username:bob"}, ["user.email", "a@b.co"],
+            ["user.username", "bob"], ["token", "sntryu_x1234567"], ["page", "2"]]
+    assert redact(tags) == [{"key": "user.username", "value": "[username]"}, {"key": "user.ip", "value": "[ip]"},
+                            {"key": "user", "value": "username:[username]"}, ["user.email", "[email]"],
+                            ["user.username", "[username]"], ["token", "[secret]"], ["page", "2"]]
+    assert redact([77, "    card_number = \"4111111111111111\""]) == [77, '    card_number = "[card]"']
+
+
+def test_keys_are_data_too():
+    out = redact({"a@b.co": 1, "c@d.org": 2, "10.0.0.1": 3, "plain": 4})
+    assert out == {"[email]": 1, "[email]#2": 2, "[ip]": 3, "plain": 4}
+
+
+def test_headers_and_cookies_dropped_only_when_structured():
+    v = {"headers": [["Authorization", "x"]], "cookies": {"sid": "y"}, "Headers": {"a": "b"},
+         "data": {"headers": "a plain string"}}
+    assert redact(v) == {"data": {"headers": "a plain string"}}
+
+
+def test_json_inside_strings():
+    assert redact('{"password":"x","n":1}') == '{"password":"[secret]","n":1}'
+    assert redact(' [{"email": "a@b.co"}]') == '[{"email":"[email]"}]'
+    untouched = '{"a": 1,  "b": [2]}'
+    assert redact(untouched) == untouched  # nothing found: formatting kept
+    assert redact("{not json, password=abc}") == "{not json, password=[secret]}"
+
+
+def test_input_not_mutated_and_odd_inputs_never_raise():
+    v = {"user": {"email": "a@b.co"}, "l": [["token", "t0k3n-value"]], 1: None, None: 2.5}
+    before = copy.deepcopy(v)
+    out = redact(v)
+    assert v == before and out is not v
+    assert out[1] is None and out[None] == 2.5
+    deep = inner = []
+    for _ in range(3000):
+        inner.append([])
+        inner = inner[0]
+    assert "[too-deep]" in json.dumps(redact(deep))
+    assert isinstance(redact("[" * 5000), str)
+    assert redact(("10.0.0.1", {"x"})) == ["[ip]", ["x"]]
+    assert isinstance(redact(object()), str)
+    assert redact(None) is None and redact(True) is True and redact(3.5) == 3.5
+    assert redact_text(None) == "None"
+    start = time.perf_counter()
+    for junk in ("1" * 50_000, ":" * 50_000, "a." * 25_000, "x=" * 25_000, "a@" * 25_000):
+        redact(junk)
+    assert time.perf_counter() - start < 1.0
