@@ -26,6 +26,7 @@ PLANTED = [
     "import.victim@example.com", "node.shopper@example.com", "john.doe@example.com",
     "jane+test@example.org", "planted-Password!2024", "203.0.113.77", "198.51.100.23",
     "2001:db8:85a3::8a2e:370:7334", "10.20.30.40", "192.168.1.77", "4111111111111111",
+    "cardholder",  # the flask_orders username, also in a source context line
     "AKIAPLANTEDKEY12345678", "plantedDbPass", "hunter2-planted-password",
     "sntryu_plantedusertoken0123456789abcdef0123456789abcdef0123", "sntrys_abc123",
     "leaky.person",  # the username (and the local part of the email)
@@ -117,7 +118,7 @@ def test_query_pairs_user_object_tags_and_breadcrumbs():
     ev = redact(_load("flask_checkout_event_latest"))
     req = _entry(ev, "request")["data"]
     assert req["query"] == [["email", "[email]"], ["token", "[secret]"]]
-    assert req["url"] == "http://[ip]:5077/checkout"
+    assert req["url"] == "http://127.0.0.1:5077/checkout"
     assert ev["user"] == {"id": "42", "email": "[email]", "username": "[username]", "ip_address": "[ip]"}
     tags = {t["key"]: t["value"] for t in ev["tags"]}
     assert tags["user.email"] == "[email]" and tags["user.username"] == "[username]"
@@ -129,7 +130,7 @@ def test_query_pairs_user_object_tags_and_breadcrumbs():
         "cart loaded with 3 lines, token prefix sntryu_",
     ]
     req_repr = _frame(ev, "dispatch_request")["vars"]["req"]
-    assert req_repr == "<Request 'http://[ip]:5077/checkout?email=[email]&token=[secret]' [GET]>"
+    assert req_repr == "<Request 'http://127.0.0.1:5077/checkout?email=[email]&token=[secret]' [GET]>"
     assert ev["contexts"]["os"]["version"] == "10.15.7"
     assert ev["contexts"]["runtime"]["version"] == "3.13.0"
 
@@ -182,7 +183,7 @@ def test_database_url_password_in_chained_exception():
     values = _entry(ev, "exception")["data"]["values"]
     assert [v["type"] for v in values] == ["ConnectionRefusedError", "RuntimeError"]
     assert values[1]["value"] == (
-        "report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@[ip]:9/reports")
+        "report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@127.0.0.1:9/reports")
     assert _frame(ev, "report", 0)["vars"]["dsn"] == "[secret]"  # a secret-named key
     assert ev["title"].startswith("RuntimeError: report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@")
 
@@ -205,7 +206,7 @@ def test_token_in_message_and_sdk_filtered_query():
         "warehouse webhook rejected order 5005 for [email] (HTTP 401, token [token])")
     assert issue["metadata"]["function"] == "notifyWarehouse"
     req = _entry(redact(_load("express_rejection_event_latest")), "request")["data"]
-    assert req["url"] == "http://[ip]:3077/orders/5005/notify?email=[email]&token=[Filtered]"
+    assert req["url"] == "http://127.0.0.1:3077/orders/5005/notify?email=[email]&token=[Filtered]"
     assert req["query"] == [["email", "[email]"], ["token", "[Filtered]"]]
 
 
@@ -259,9 +260,10 @@ def test_emails():
 def test_ipv4_and_ipv6():
     assert redact_text("db at 10.20.30.40:5432.") == "db at [ip]:5432."
     assert redact_text("xff 2001:db8:85a3::8a2e:370:7334") == "xff [ip]"
-    assert redact_text("local ::1 and ::ffff:192.0.2.1 and fe80::1") == "local [ip] and [ip] and [ip]"
+    assert redact_text("local ::1 and ::ffff:192.0.2.1 and fe80::1") == "local ::1 and [ip] and [ip]"
     assert redact_text("2001:0db8:0000:0000:0000:ff00:0042:8329") == "[ip]"
-    assert redact_text("laddr=('127.0.0.1', 5077)") == "laddr=('[ip]', 5077)"
+    assert redact_text("laddr=('127.0.0.1', 5077)") == "laddr=('127.0.0.1', 5077)"  # loopback names nobody
+    assert redact_text("raddr=('10.1.2.3', 5077)") == "raddr=('[ip]', 5077)"
 
 
 @pytest.mark.parametrize("text", [
@@ -301,7 +303,7 @@ def test_userinfo_in_urls():
         "https://[secret]@o1.ingest.sentry.io/1")
     assert redact_text("https://pub:sec@o1.ingest.sentry.io/1") == "https://[secret]@o1.ingest.sentry.io/1"
     assert redact_text("postgresql://reports:plantedDbPass@127.0.0.1:9/reports") == (
-        "postgresql://[secret]@[ip]:9/reports")
+        "postgresql://[secret]@127.0.0.1:9/reports")
 
 
 def test_secrets_in_query_strings_and_json_text():
@@ -312,6 +314,9 @@ def test_secrets_in_query_strings_and_json_text():
         '{\\"password\\": \\"[secret]\\", \\"remember\\": true}')
     assert redact_text("{'password': 'with spaces', 'user': 'bob'}") == "{'password': '[secret]', 'user': 'bob'}"
     assert redact_text('"password": "[Filtered]", "token": ""') == '"password": "[Filtered]", "token": ""'
+    assert redact_text('    "username": "cardholder", "ip_address": "198.51.100.23"})') == (
+        '    "username": "[username]", "ip_address": "[ip]"})')
+    assert redact_text("login?user_name=bob&next=/") == "login?user_name=[username]&next=/"
 
 
 def test_credit_cards_luhn_checked():

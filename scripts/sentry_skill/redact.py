@@ -64,7 +64,7 @@ _AUTH_SCHEME = re.compile(
 _CREDLIKE = re.compile(r"[0-9_=+/.:~-]|[a-z].*[A-Z]|[A-Z].*[A-Z]")
 _KV_STRONG = (r"password|passwd|passphrase|secret|token|api[_-]?key|credentials?|private[_-]?key"
               r"|access[_-]?key|csrf|xsrf|authorization|cookie|signature")
-_KV_WEAK = r"auth|pwd|pass|sig|session|sessionid|sid|jwt|dsn|sentry_key|glitchtip_key"
+_KV_WEAK = r"auth|pwd|pass|sig|session|sessionid|sid|jwt|dsn|sentry_key|glitchtip_key|user_?name"
 _MASK_ALT = "|".join(re.escape(m) for m in sorted(_MASKED) if m)
 _ALREADY = re.compile(r"(?:" + _SCHEMES + r")(?:\s+(?:" + _MASK_ALT + r"))?|(?:" + _MASK_ALT + ")")
 _KV = re.compile(
@@ -73,7 +73,7 @@ _KV = re.compile(
     r"|(?:=|:[ \t]*)(?P<uq>[^\s&\"'\\,;}<>\[\]]+))",
     re.I,
 )
-_TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest", re.I)
+_TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest|user_?name", re.I)
 _SENTRY_TOKEN = re.compile(r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}")
 _AWS_KEY = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
@@ -106,11 +106,18 @@ def _card_sub(m: re.Match) -> str:
     return CARD if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
 
 
+def _ipv4_sub(m: re.Match) -> str:
+    # Loopback and "any" addresses name a machine's own sockets, never a person.
+    return m.group(0) if m.group(0).startswith("127.") or m.group(0) == "0.0.0.0" else IP
+
+
 def _ipv6_sub(m: re.Match) -> str:
     cand = m.group(0)
     groups = [g for g in re.split(r"[:.]", cand) if g]
-    # `::1` is loopback; otherwise demand real content so `[1::2]` slices and `::` survive.
-    if cand != "::1" and (len(groups) < 2 or sum(map(len, groups)) < 4 or not re.search(r"\d", cand)):
+    if cand == "::1":  # loopback, as for 127.0.0.1
+        return cand
+    # Demand real content so `[1::2]` slices and `::` survive.
+    if len(groups) < 2 or sum(map(len, groups)) < 4 or not re.search(r"\d", cand):
         return cand
     try:
         ipaddress.ip_address(cand)
@@ -134,7 +141,8 @@ def _kv_sub(m: re.Match) -> str:
     if val in _MASKED or val in _KEEP_LITERALS or _ALREADY.fullmatch(val):
         return m.group(0)
     s, e = m.start(grp) - m.start(), m.end(grp) - m.start()
-    return m.group(0)[:s] + SECRET + m.group(0)[e:]
+    marker = USERNAME if m.group("name").lower().replace("_", "") == "username" else SECRET
+    return m.group(0)[:s] + marker + m.group(0)[e:]
 
 
 def _text(s: str, secrets: tuple) -> str:
@@ -158,7 +166,7 @@ def _text(s: str, secrets: tuple) -> str:
     if s.count(":") >= 2:
         s = _IPV6_CAND.sub(_ipv6_sub, s)
     if s.count(".") >= 3:
-        s = _IPV4.sub(IP, s)
+        s = _IPV4.sub(_ipv4_sub, s)
     if len(s) >= 13:
         if len(s) >= 64:
             s = _HEX64.sub(TOKEN, s)

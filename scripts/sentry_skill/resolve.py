@@ -16,6 +16,9 @@ from .ids import IssueRef, seg
 EVENT_READ = "event:read"
 PROJECT_READ = "project:read"
 ORG_READ = "org:read"
+# A server either has the organization-scoped issue paths or none of them, so
+# one probe decides for every issue-scoped GET of a command.
+ISSUE_ROUTE = "issue"
 SHORT_ID_SCAN_LIMIT = 1000  # issues walked when a server cannot look a short id up
 
 _lock = threading.Lock()
@@ -43,13 +46,12 @@ def issue_paths(client, org: str, ref: IssueRef, suffix: str = "") -> list:
 
 
 def get_issue(client, org: str, ref: IssueRef, params=None) -> dict:
-    return client.get_first("issue", issue_paths(client, org, ref), params, scope=EVENT_READ)
+    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref), params, scope=EVENT_READ)
 
 
 def get_issue_event(client, org: str, ref: IssueRef, which: str) -> dict:
     """`which` is latest, oldest, recommended or an event id."""
-    return client.get_first(f"issue-event-{which if which in ('latest', 'oldest', 'recommended') else 'id'}",
-                            issue_paths(client, org, ref, f"events/{seg(which)}/"), scope=EVENT_READ)
+    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref, f"events/{seg(which)}/"), scope=EVENT_READ)
 
 
 def lookup_short_id(client, org: str, short_id: str) -> dict:

@@ -39,7 +39,7 @@ def register(sub, common):
 
 
 def issue_events(ctx):
-    from ..resolve import EVENT_READ, issue_paths
+    from ..resolve import EVENT_READ, ISSUE_ROUTE, issue_paths
 
     args = ctx.args
     fields = parse_fields(args.fields, args.catalogue) or shape.EVENT_LIST_DEFAULT
@@ -49,7 +49,7 @@ def issue_events(ctx):
     client = ctx.client
     items, next_cursor = client.paginate(
         issue_paths(client, org, ref, "events/"), params, limit=args.limit, cursor=args.cursor,
-        page_param="per_page", scope=EVENT_READ, route="issue-events")
+        page_param="per_page", scope=EVENT_READ, route=ISSUE_ROUTE)
     return Result(items, lambda event: shape.shape_event_summary(event, fields), is_list=True,
                   next_cursor=next_cursor)
 
