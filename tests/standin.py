@@ -126,9 +126,10 @@ class StandIn:
                 query = parse_qs(parts.query, keep_blank_values=True)
                 length = int(self.headers.get("Content-Length") or 0)
                 body_in = self.rfile.read(length) if length else b""
+                self.entry = {"method": self.command, "path": parts.path, "query": query,
+                              "headers": dict(self.headers), "body": body_in, "response_bytes": 0}
                 with standin._lock:
-                    standin.log.append({"method": self.command, "path": parts.path, "query": query,
-                                        "headers": dict(self.headers), "body": body_in})
+                    standin.log.append(self.entry)
                 fault = standin._take_fault(parts.path)
                 if fault:
                     if fault.delay:
@@ -143,6 +144,7 @@ class StandIn:
 
             def _send(self, status, body, headers):
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.entry["response_bytes"] = len(data)
                 self.send_response(status)
                 if not any(k.lower() == "content-type" for k in headers):
                     self.send_header("Content-Type", "application/json")
