@@ -141,3 +141,23 @@ def test_script_runs_from_any_directory(tmp_path):
                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "17"
+
+
+def test_missing_token_and_org_are_reported_together(run):
+    result = run("list-issues")
+    assert result.code == 3
+    assert "no organization" in result.error["message"] and "SENTRY_ORG" in result.error["hint"]
+    assert "SENTRY_AUTH_TOKEN=<token>" in result.error["hint"]  # our own hint is never mangled
+
+
+def test_raw_and_fields_conflict(run):
+    assert run("list-issues", "--raw", "--fields", "id").code == 2
+
+
+def test_fields_ask_for_their_parts(run, standin):
+    doc = run("issue-detail", "17", "--fields", "shortId,latestEvent").json
+    assert set(doc) == {"shortId", "latestEvent"} and doc["latestEvent"]["eventID"]
+    doc = run("event-detail", "latest", "--issue", "17", "--fields", "eventID,stacktrace,breadcrumbs").json
+    assert set(doc) == {"eventID", "stacktrace"}  # this event has no breadcrumbs
+    doc = run("event-detail", "latest", "--issue", "16", "--fields", "breadcrumbs").json
+    assert len(doc["breadcrumbs"]) == 3

@@ -133,6 +133,9 @@ def main(argv=None, *, session=None, sleep=None) -> int:
         redact_on = not args.no_redact
         if not redact_on:
             print('{"warning":"redaction is off: output may hold personal data and secrets"}', file=sys.stderr)
+        if args.raw and args.fields:
+            raise UsageError("--fields and --raw do not go together.",
+                             hint="--fields picks from the compact output; --raw prints the whole answer.")
         ctx = Context(args, settings, session=session, sleep=sleep)
         result = args.run(ctx)
         from .output import build, render, write

@@ -246,7 +246,7 @@ def _detail(data) -> str | None:
         if isinstance(detail, dict):
             detail = detail.get("message") or detail.get("code")
         if isinstance(detail, str):
-            return detail[:ERROR_BODY_CHARS]
+            return detail[:ERROR_BODY_CHARS].rstrip(".")
         if data:
             return json.dumps(data)[:ERROR_BODY_CHARS]
     if isinstance(data, list) and data:
@@ -259,7 +259,7 @@ def http_error(status, data, is_json, method, where, scope) -> SentryError:
     said = f": {detail}" if detail else ""
     if status == 401:
         error = AuthError(f"The token was rejected (401){said}.", status=status,
-                          hint="Check SENTRY_AUTH_TOKEN: it may be mistyped, revoked or for another server.")
+                          hint="Check the token in SENTRY_AUTH_TOKEN; it may be mistyped, revoked or for another server.")
     elif status == 403:
         need = f"the scope {scope}" if scope else "the right scope"
         error = AuthError(f"Permission denied for {method} {where} (403){said}.", status=status,

@@ -51,6 +51,8 @@ class Settings:
     sources: dict = field(default_factory=dict)
 
     def require_org(self) -> str:
+        if not self.org and not self.token and not self.demo:
+            raise missing_token_error(self, org_missing=True)
         if not self.org:
             raise ConfigError(
                 "No organization configured.",
@@ -214,8 +216,12 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
 def require_token(settings: Settings) -> None:
     if settings.demo or settings.token:
         return
-    raise ConfigError(
-        "No Sentry auth token found.",
+    raise missing_token_error(settings, org_missing=not settings.org)
+
+
+def missing_token_error(settings: Settings, org_missing: bool) -> ConfigError:
+    return ConfigError(
+        "No Sentry auth token found" + (" and no organization configured." if org_missing else "."),
         hint=(
             "Create a token with the scopes " + READ_SCOPES + " (Sentry > Settings > Account > "
             f"Personal Tokens, or {settings.base_url}/settings/account/api/auth-tokens/), then "

@@ -24,8 +24,8 @@ EXIT_CODES = {
     AUTH: "authentication or permission (401, 403)",
     NOT_FOUND: "not found (404)",
     RETRY_LATER: "try again later (429, 5xx after retry, network error, timeout)",
-    API: "other API error (400, 409, 422, an answer that is not JSON)",
-    WRITE_REFUSED: "write refused (read-only mode, or --confirm missing)",
+    API: "other API error (4xx such as 400, 409, 422; an answer that is not JSON)",
+    WRITE_REFUSED: "write refused (read-only mode)",
 }
 
 

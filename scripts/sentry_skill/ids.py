@@ -42,7 +42,7 @@ def check_slug(value: str, what: str) -> str:
     if not isinstance(value, str) or not SLUG_RE.match(value) or ".." in value:
         raise UsageError(
             f"{what} {value!r} is not a valid slug.",
-            hint=f"A {what.lower()} slug has letters, digits, '-', '_' or '.', as in the Sentry URL.",
+            hint=f"{what} slugs have letters, digits, '-', '_' or '.', as in the Sentry URL.",
         )
     return value
 

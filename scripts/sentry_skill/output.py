@@ -136,9 +136,12 @@ def write(text: str, secrets=(), stream=None) -> None:
 def emit_error(error_document: dict, secrets=(), redact_on: bool = True) -> None:
     """One JSON object on stderr. Never raises: it is the last thing that runs."""
     try:
-        if redact_on:
-            from .redact import redact
-            error_document = redact(error_document, secrets=secrets)
+        if redact_on:  # the message may quote the server; type and hint are our own words
+            from .redact import redact_text
+            error = dict(error_document.get("error", {}))
+            if isinstance(error.get("message"), str):
+                error["message"] = redact_text(error["message"], secrets=secrets)
+            error_document = {**error_document, "error": error}
         text = dumps(error_document)
     except Exception:  # keep a safe, fixed message rather than a traceback
         text = dumps({"error": {"type": "internal", "message": "could not render the error"}})

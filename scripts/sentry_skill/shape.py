@@ -154,12 +154,24 @@ def _frames(exception) -> list:
 
 
 def _location(frame) -> dict:
+    line = frame.get("lineNo") or frame.get("lineno")
     return {
         "file": frame.get("filename") or frame.get("absPath") or frame.get("module"),
-        "line": frame.get("lineNo") or frame.get("lineno"),
+        "line": line,
         "function": frame.get("function"),
-        "code": clip((frame.get("context_line") or frame.get("contextLine") or "").strip(), CODE_CHARS),
+        "code": clip(_code_line(frame, line).strip(), CODE_CHARS),
     }
+
+
+def _code_line(frame, line) -> str:
+    """GlitchTip sends context_line; sentry.io sends only [[number, text], ...] in context."""
+    text = frame.get("context_line") or frame.get("contextLine")
+    if text:
+        return text
+    for pair in frame.get("context") or []:
+        if isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[0] == line and isinstance(pair[1], str):
+            return pair[1]
+    return ""
 
 
 def _in_app(frame) -> bool:

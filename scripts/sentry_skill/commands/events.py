@@ -9,6 +9,7 @@ from ..output import Result, parse_fields
 from .common import cursor_arg, limit_arg, select
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
+DEFAULT_BREADCRUMBS = 5
 
 
 def register(sub, common):
@@ -61,6 +62,9 @@ def event_detail(ctx):
     fields = parse_fields(args.fields, args.catalogue)
     if not 0 <= args.breadcrumbs <= 100:
         raise UsageError("--breadcrumbs takes 0 to 100.")
+    # Naming a part in --fields asks for it, as its flag would.
+    stacktrace = args.stacktrace or "stacktrace" in (fields or [])
+    breadcrumbs = args.breadcrumbs or (DEFAULT_BREADCRUMBS if "breadcrumbs" in (fields or []) else 0)
     named = args.event.strip().lower() in NAMED_EVENTS
     if named and not args.issue:
         raise UsageError(f"'{args.event}' needs --issue ISSUE.",
@@ -83,6 +87,6 @@ def event_detail(ctx):
         event = lookup_event_id(client, ctx.org, event_id)["event"]
 
     def shape_one(raw):
-        compact = shape.shape_event(raw, stacktrace=args.stacktrace, breadcrumbs=args.breadcrumbs)
+        compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs)
         return select(compact, fields)
     return Result(event, shape_one)

@@ -85,14 +85,14 @@ def issue_detail(ctx):
 
     args = ctx.args
     fields = parse_fields(args.fields, args.catalogue)
-    if args.stacktrace and not args.latest_event:
+    if args.stacktrace and not args.latest_event and "latestEvent" not in (fields or []):
         raise UsageError("--stacktrace needs --latest-event here.",
                          hint="Or use: event-detail latest --issue ISSUE --stacktrace")
     ref = parse_issue(args.issue, ctx.settings.base_url)
     org = ref.org or ctx.org
     client = ctx.client
     calls = [lambda: get_issue(client, org, ref)]
-    if args.latest_event and (fields is None or "latestEvent" in fields):
+    if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
         calls.append(lambda: get_issue_event(client, org, ref, "latest"))
     answers = client.concurrently(*calls)
     issue_fields = [f for f in (fields or shape.ISSUE_DETAIL_DEFAULT) if f != "latestEvent"]

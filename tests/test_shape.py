@@ -1,0 +1,40 @@
+"""Shaping tolerates every event kind and both key styles."""
+
+from sentry_skill import shape
+
+
+def test_code_line_from_context_when_context_line_is_missing():
+    frame = {"filename": "app.py", "lineNo": 3, "function": "f", "inApp": True,
+             "context": [[2, "a = 1"], [3, "    boom()"], [4, "b = 2"]]}
+    event = {"entries": [{"type": "exception", "data": {"values": [{"type": "E", "stacktrace": {"frames": [frame]}}]}}]}
+    assert shape.culprit_frame(event) == {"file": "app.py", "line": 3, "function": "f", "code": "boom()"}
+
+
+def test_events_of_every_kind_shape_without_error():
+    kinds = [
+        {},
+        {"type": "default", "title": "hello", "message": "hello", "entries": [{"type": "message", "data": {"formatted": "hello"}}]},
+        {"type": "csp", "title": "Blocked 'script'", "entries": [{"type": "csp", "data": {"blocked_uri": "x"}}]},
+        {"type": "transaction", "title": "GET /", "entries": [{"type": "spans", "data": []}]},
+        {"type": "generic", "title": "N+1", "occurrence": {"evidenceDisplay": []}, "entries": None, "tags": None},
+        {"type": "error", "entries": [{"type": "exception", "data": {"values": [{"stacktrace": None}]}}], "contexts": {"os": "str"}},
+        {"event_id": "a" * 32, "date_created": "2026-11-23T00:00:00Z", "tags": [["environment", "prod"]]},
+    ]
+    for event in kinds:
+        out = shape.shape_event(event, stacktrace=True, breadcrumbs=3)
+        assert isinstance(out, dict)
+        summary = shape.shape_event_summary(event, shape.EVENT_LIST_DEFAULT)
+        assert isinstance(summary, dict)
+    assert shape.shape_event_summary(kinds[-1], ["eventID", "environment"]) == {"eventID": "a" * 32, "environment": "prod"}
+
+
+def test_clip_marks_what_it_cut():
+    assert shape.clip("x" * 10, 4) == "xxxx…[+6 chars]"
+    assert shape.clip("short", 10) == "short"
+
+
+def test_issue_shapes_counts_as_numbers_and_assignee():
+    issue = {"id": "1", "count": "42", "userCount": 3, "project": {"slug": "backend"},
+             "assignedTo": {"type": "team", "id": "9", "slug": "core", "name": "Core"}}
+    out = shape.shape_issue(issue, ["count", "userCount", "project", "assignedTo"])
+    assert out == {"count": 42, "userCount": 3, "project": "backend", "assignedTo": "team:core"}
