@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from sentry_skill.demo import DemoAdapter  # noqa: E402  (the same router as --demo)
 
-TOKEN = "standin-token-0123456789"
+TOKEN = "standin-token-42"  # a fake, short enough not to look like a real token
 HTML_404 = b"<!DOCTYPE html><html><head><title>GlitchTip</title></head><body>Not Found</body></html>"
 HTML_500 = (b"<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n"
             b"<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n")
@@ -150,7 +150,8 @@ class StandIn:
                     self.send_header("Content-Type", "application/json")
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
+                if not any(k.lower() == "content-length" for k in headers):  # a fault may lie about it
+                    self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 

@@ -152,3 +152,20 @@ def test_empty_page_that_claims_more_stops(run, standin):
     result = run("list-issues", "--limit", "50")
     assert result.code == 0 and result.json == {"items": [], "count": 0}
     assert len(standin.log) == 1
+
+
+def test_redirect_loop_is_bounded(run, standin):
+    loop = Fault(302, b"", {"Location": "/api/0/organizations/acme/issues/17/"})
+    standin.fail(r"/issues/17/$", *[loop for _ in range(10)])
+    result = run("issue-detail", "17")
+    assert result.code == 7 and "Too many redirects" in result.error["message"]
+    assert len(standin.log) == 4
+
+
+def test_body_cut_mid_answer_is_retried_then_exit_6(run, standin):
+    # Claims 5000 bytes, sends 20 and closes: the client sees a broken body.
+    cut = Fault(200, b'[{"id":"1","title":"x', {"Content-Length": "5000", "Connection": "close"})
+    standin.fail(r"/issues/$", cut, cut)
+    result = run("list-issues")
+    assert result.code == 6, result.err
+    assert result.out == "" and len(standin.log) == 2

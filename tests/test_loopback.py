@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from standin import Fault
+from standin import TOKEN, Fault
 
 PLANTED = ["card.holder@example.com", "198.51.100.23", "4111111111111111", "AKIAPLANTEDKEY12345678",
            "node.shopper@example.com", "203.0.113.77", "planted-Password!2024",
@@ -174,7 +174,7 @@ def test_two_503s_give_exit_6_and_nothing_on_stdout(run, standin):
 def test_token_is_sent_and_never_printed(run, standin):
     result = run("issue-detail", "17", "--verbose")
     assert result.code == 0
-    assert standin.log[0]["headers"]["Authorization"] == "Bearer standin-token-0123456789"
+    assert standin.log[0]["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert "standin-token" not in result.out + result.err
     assert "GET /api/0/organizations/acme/issues/17/" in result.err
 

@@ -27,6 +27,8 @@ RETRY_STATUSES = {502, 503, 504}
 RETRY_WAIT = 0.5          # seconds before the single retry of a GET
 MAX_RATE_LIMIT_WAIT = 5   # a longer 429 wait is reported, not slept through
 MAX_PAGES = 100           # a walk never asks for more pages than this
+MAX_REDIRECTS = 3
+TRANSIENT_ERRORS = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
 ERROR_BODY_CHARS = 300
 
 
@@ -47,8 +49,6 @@ class SentryClient:
         self.sleep = sleep
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.timeout = (min(10.0, settings.timeout), settings.timeout)
-        self.requests_sent = 0
-        self.methods_sent: list[str] = []
         self._route_choice: dict[str, int] = {}
 
     # -- single requests ---------------------------------------------------
@@ -63,8 +63,10 @@ class SentryClient:
             last = attempt == attempts
             try:
                 response = self._send(method, url, params, json_body)
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
+            except TRANSIENT_ERRORS as exc:
+                kind = ("timed out" if isinstance(exc, requests.Timeout) else
+                        "lost the connection mid-answer" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
+                        else "could not connect")
                 if last:
                     raise RetryLater(f"{method} {self._display(url)} {kind}.",
                                      hint="Check the network and --base-url, then try again.") from None
@@ -86,12 +88,10 @@ class SentryClient:
             return self._finish(method, url, response, scope)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method, url, params, json_body):
+    def _send(self, method, url, params, json_body, hops=0):
         headers = {"User-Agent": f"sentry-api-skill/{__version__}", "Accept": "application/json"}
         if self.settings.token and urlsplit(url).netloc in self.settings.token_hosts:
             headers["Authorization"] = f"Bearer {self.settings.token}"
-        self.requests_sent += 1
-        self.methods_sent.append(method)
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
         response = self.session.request(method, url, params=params, json=json_body,
@@ -102,22 +102,21 @@ class SentryClient:
             # redirected write would silently turn into a GET.
             target = response.headers.get("Location", "")
             nxt = requests.compat.urljoin(url, target)
+            if hops >= MAX_REDIRECTS:
+                raise ApiError(f"Too many redirects from {self._display(url)}.", status=response.status_code,
+                               hint="Check --base-url / SENTRY_BASE_URL.")
             if method != "GET" or urlsplit(nxt).netloc not in self.settings.token_hosts:
                 raise ApiError(
                     f"The server redirected {method} {self._display(url)} to {urlsplit(nxt).netloc or target!r}.",
                     status=response.status_code,
                     hint="Check --base-url / SENTRY_BASE_URL: use the address the server redirects to.",
                 )
-            return self._send(method, nxt, None, json_body)
+            return self._send(method, nxt, None, json_body, hops + 1)
         return response
 
     def _finish(self, method, url, response, scope) -> Response:
         status = response.status_code
-        try:
-            body = response.content
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-            raise RetryLater(f"The connection dropped while reading {self._display(url)}.",
-                             hint="Try again.") from None
+        body = response.content  # already read: a drop mid-body surfaced in request()
         data, is_json = _decode(body)
         if 200 <= status < 300:
             if not is_json and status != 204 and body.strip():
@@ -160,7 +159,8 @@ class SentryClient:
                 response = self.request("GET", path, params=params, scope=scope)
             except SentryError as exc:
                 if index + 1 < len(paths) and route_missing(exc):
-                    self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
+                    if self.settings.verbose:
+                        self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
                     self._route_choice[route] = index + 1
                     continue
                 raise
