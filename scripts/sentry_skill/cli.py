@@ -51,12 +51,25 @@ def _add_common(parser, suppress: bool) -> None:
     parser.add_argument("--raw", action="store_true", default=d(False), help="the whole API answer, redacted")
     parser.add_argument("--format", choices=FORMATS, default=d("json"), help="json (default), jsonl, table")
     parser.add_argument("--no-redact", action="store_true", default=d(False), help="turn redaction off (warns)")
+    parser.add_argument("--max-bytes", type=_max_bytes, default=d(None), metavar="N",
+                        help="fit the output in N bytes, least useful parts first, naming what was cut "
+                             "(event output: 10000 by default; 0: no limit)")
     parser.add_argument("--timeout", type=_timeout, default=d(None), metavar="SECONDS", help="per request (default 30)")
     parser.add_argument("--demo", action="store_true", default=d(False),
                         help="answer from bundled recorded responses, no network [env SENTRY_DEMO=1]")
     parser.add_argument("--allow-insecure-http", action="store_true", default=d(False),
                         help="allow http:// to a host that is not loopback")
     parser.add_argument("--verbose", action="store_true", default=d(False), help="log requests to stderr (never the token)")
+
+
+def _max_bytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"--max-bytes {text!r} is not a whole number.") from None
+    if value != 0 and not 500 <= value <= 100_000_000:
+        raise UsageError(f"--max-bytes {value} is out of range.", hint="Use 500 or more, or 0 for no limit.")
+    return value
 
 
 def _timeout(text: str) -> float:
@@ -133,13 +146,13 @@ def main(argv=None, *, session=None, sleep=None) -> int:
         redact_on = not args.no_redact
         if not redact_on:
             print('{"warning":"redaction is off: output may hold personal data and secrets"}', file=sys.stderr)
-        if args.raw and args.fields:
-            raise UsageError("--fields and --raw do not go together.",
-                             hint="--fields picks from the compact output; --raw prints the whole answer.")
+        if args.raw and (args.fields or args.max_bytes):
+            raise UsageError("--fields and --max-bytes do not go with --raw.",
+                             hint="They shape the compact output; --raw prints the whole answer.")
         ctx = Context(args, settings, session=session, sleep=sleep)
         result = args.run(ctx)
         from .output import build, render, write
-        document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets)
+        document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets, max_bytes=args.max_bytes)
         write(render(document, args.format), secrets)
         return OK
     except SentryError as error:

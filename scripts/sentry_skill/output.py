@@ -26,6 +26,7 @@ class Result:
     is_list: bool = False
     next_cursor: str | None = None
     extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
+    max_bytes: int | None = None         # the command's default budget (events have one)
 
 
 def parse_fields(text: str | None, valid) -> list | None:
@@ -57,7 +58,16 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
-def build(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object:
+def build(result: Result, *, raw: bool, redact_on: bool, secrets=(), max_bytes: int | None = None) -> object:
+    """Redact, shape, prune, then fit the budget (--max-bytes, else the command's default)."""
+    document = _shaped(result, raw=raw, redact_on=redact_on, secrets=secrets)
+    if raw:
+        return document
+    from .budget import fit
+    return fit(document, result.max_bytes if max_bytes is None else max_bytes)
+
+
+def _shaped(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object:
     data = result.data
     if redact_on:
         from .redact import redact

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import shape
+from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_issue, seg
 from ..output import Result, parse_fields
@@ -89,4 +90,4 @@ def event_detail(ctx):
     def shape_one(raw):
         compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs)
         return select(compact, fields)
-    return Result(event, shape_one)
+    return Result(event, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)

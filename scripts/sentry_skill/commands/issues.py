@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import shape
+from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..ids import check_slug, parse_issue, parse_short_id, seg
 from ..output import Result, parse_fields
@@ -101,7 +102,8 @@ def issue_detail(ctx):
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
                   lambda both: {**shape.shape_issue(both["issue"], issue_fields),
-                                "latestEvent": shape.shape_event(both["latestEvent"], stacktrace=args.stacktrace)})
+                                "latestEvent": shape.shape_event(both["latestEvent"], stacktrace=args.stacktrace)},
+                  max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 
 def lookup_short_id(ctx):
