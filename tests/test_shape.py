@@ -38,3 +38,18 @@ def test_issue_shapes_counts_as_numbers_and_assignee():
              "assignedTo": {"type": "team", "id": "9", "slug": "core", "name": "Core"}}
     out = shape.shape_issue(issue, ["count", "userCount", "project", "assignedTo"])
     assert out == {"count": 42, "userCount": 3, "project": "backend", "assignedTo": "team:core"}
+
+
+def test_csp_and_generic_events_say_what_they_are():
+    csp = {"type": "csp", "title": "Blocked 'script' from 'evil.example'",
+           "entries": [{"type": "csp", "data": {"blocked_uri": "https://evil.example/x.js",
+                                                "violated_directive": "script-src 'self'", "extra": "x"}}]}
+    out = shape.shape_event(csp)
+    assert out["csp"]["blocked_uri"] == "https://evil.example/x.js"
+    assert out["csp"]["violated_directive"] == "script-src 'self'"
+    generic = {"type": "generic", "title": "N+1 Query",
+               "occurrence": {"issueTitle": "N+1 Query", "evidenceDisplay": [
+                   {"name": "Offending Spans", "value": "SELECT * FROM users WHERE id = %s", "important": True}]}}
+    out = shape.shape_event(generic)
+    assert out["evidence"] == {"Offending Spans": "SELECT * FROM users WHERE id = %s"}
+    assert shape.shape_event({"type": "transaction", "transaction": "GET /api"})["transaction"] == "GET /api"

@@ -296,10 +296,31 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
         "contexts": {k: _context_line(v) for k, v in (event.get("contexts") or {}).items()
                      if k in ("runtime", "os", "browser", "device")},
     }
+    out.update(_type_specific(event))
     if stacktrace:
         out["stacktrace"] = stack_frames(event)
     if breadcrumbs:
         out["breadcrumbs"] = _breadcrumbs(event, breadcrumbs)
+    return out
+
+
+CSP_KEYS = ("blocked_uri", "violated_directive", "effective_directive", "document_uri", "source_file")
+
+
+def _type_specific(event) -> dict:
+    """What a CSP report or a performance/generic issue occurrence adds to the picture."""
+    out = {}
+    csp = _entries(event, "csp")
+    if csp:
+        out["csp"] = {key: clip(csp.get(key), CODE_CHARS) for key in CSP_KEYS}
+    occurrence = event.get("occurrence")
+    if isinstance(occurrence, dict):
+        evidence = occurrence.get("evidenceDisplay") or []
+        out["evidence"] = {e.get("name"): clip(e.get("value"), VALUE_CHARS)
+                           for e in evidence if isinstance(e, dict) and e.get("name")}
+        out["issueTitle"] = clip(occurrence.get("issueTitle"), TITLE_CHARS)
+    if event.get("type") == "transaction":
+        out["transaction"] = event.get("transaction") or event.get("title")
     return out
 
 
@@ -344,4 +365,5 @@ def shape_event_summary(event: dict, fields) -> dict:
 
 EVENT_FIELDS = ["eventID", "issueId", "dateCreated", "level", "type", "title", "message",
                 "culprit", "platform", "environment", "release", "request", "exceptions",
-                "frame", "tags", "user", "contexts", "stacktrace", "breadcrumbs"]
+                "frame", "tags", "user", "contexts", "csp", "evidence", "issueTitle", "transaction",
+                "stacktrace", "breadcrumbs"]
