@@ -107,6 +107,17 @@ def shape_issue(issue: dict, fields) -> dict:
     return {name: ISSUE_FIELDS[name](issue) for name in fields}
 
 
+def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool = False) -> dict:
+    """The issue, and its event without what the issue already says (title, id)."""
+    out = shape_issue(issue, fields)
+    compact = shape_event(event, stacktrace=stacktrace)
+    compact.pop("issueId", None)
+    if compact.get("title") == issue.get("title"):
+        compact.pop("title")
+    out["latestEvent"] = compact
+    return out
+
+
 # -- events -----------------------------------------------------------------
 
 def normalize_event(event: dict) -> dict:
@@ -274,7 +285,10 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
     event = normalize_event(event)
     tags = _tag_map(event)
     title = clip(event.get("title"), TITLE_CHARS)
-    message = clip(_message(event), VALUE_CHARS)
+    exceptions = _exceptions(event)
+    message = _message(event)
+    if _repeats(message, [event.get("title")] + [f"{e.get('type')}: {e.get('value')}" for e in exceptions]):
+        message = None
     release = event.get("release")
     out = {
         "eventID": event.get("eventID") or event.get("id"),
@@ -283,13 +297,13 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
         "level": event.get("level") or tags.get("level"),
         "type": event.get("type"),
         "title": title,
-        "message": message if message and message != event.get("title") else None,
+        "message": clip(message, VALUE_CHARS),
         "culprit": clip(event.get("culprit") or event.get("location"), TITLE_CHARS),
         "platform": event.get("platform"),
         "environment": event.get("environment") or tags.get("environment"),
         "release": _release(release) or tags.get("release"),
         "request": _request(event),
-        "exceptions": [_exception_summary(e) for e in _exceptions(event)],
+        "exceptions": [_exception_summary(e) for e in exceptions],
         "frame": culprit_frame(event),
         "tags": {k: v for k, v in list((k, v) for k, v in tags.items() if k not in HIDDEN_TAGS)[:TOP_TAGS]},
         "user": _user_ref(event.get("user")),
@@ -322,6 +336,14 @@ def _type_specific(event) -> dict:
     if event.get("type") == "transaction":
         out["transaction"] = event.get("transaction") or event.get("title")
     return out
+
+
+def _repeats(text, others) -> bool:
+    """Is `text` one of `others`, or a server-cut prefix of one (GlitchTip ends cuts with '…')?"""
+    if not isinstance(text, str) or not text:
+        return False
+    stem = text.rstrip("…").rstrip()
+    return any(isinstance(o, str) and (o == text or (stem and o.startswith(stem))) for o in others)
 
 
 def _user_ref(user):

@@ -101,8 +101,8 @@ def issue_detail(ctx):
         return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields))
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
-                  lambda both: {**shape.shape_issue(both["issue"], issue_fields),
-                                "latestEvent": shape.shape_event(both["latestEvent"], stacktrace=args.stacktrace)},
+                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields, both["latestEvent"],
+                                                            stacktrace=args.stacktrace),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 

@@ -1,0 +1,69 @@
+"""The output stage: redaction before shaping, pruning, field choice, formats, and size."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sentry_skill import shape
+from sentry_skill.output import Result, build, parse_fields, prune, render
+from sentry_skill.errors import UsageError
+
+WEB = Path(__file__).resolve().parents[2] / "shared" / "real-responses" / "glitchtip-web"
+PREFIXES = ["flask_login", "flask_checkout", "flask_orders", "flask_import", "flask_reports_chained",
+            "express_typeerror", "express_rejection", "express_urlpassword"]
+
+
+def issue_with_latest_event(issue, event):
+    """What issue-detail --latest-event hands to the output stage."""
+    return Result({"issue": issue, "latestEvent": event},
+                  lambda both: shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
+                                                            both["latestEvent"]))
+
+
+@pytest.mark.skipif(not WEB.is_dir(), reason="shared/real-responses is not beside the project")
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_issue_and_latest_event_fit_in_15_percent_and_keep_the_facts(prefix):
+    raw_issue = (WEB / f"{prefix}_issue.json").read_bytes()
+    raw_event = (WEB / f"{prefix}_event_latest.json").read_bytes()
+    document = build(issue_with_latest_event(json.loads(raw_issue), json.loads(raw_event)),
+                     raw=False, redact_on=True)
+    out = render(document).encode()
+    assert len(out) <= 0.15 * (len(raw_issue) + len(raw_event)), (len(out), len(raw_issue) + len(raw_event))
+    for key in ("title", "shortId", "status", "level", "count", "userCount", "firstSeen", "lastSeen"):
+        assert key in document, key
+    event = document["latestEvent"]
+    for key in ("culprit", "exceptions", "frame", "environment", "release", "request", "tags"):
+        assert key in event, (prefix, key)
+    assert event["exceptions"][-1]["type"] and event["exceptions"][-1]["value"]
+    assert event["frame"]["file"] and event["frame"]["line"] and event["frame"]["function"]
+    assert event["request"]["url"].startswith("http")
+
+
+def test_redaction_happens_before_shaping_cuts_a_string():
+    email = "someone.with.a.long.name@example.com"
+    issue = {"id": "1", "title": "x" * 190 + " " + email}
+    document = build(Result(issue, lambda i: shape.shape_issue(i, ["title"])), raw=False, redact_on=True)
+    assert "someone" not in document["title"] and "[email]" in document["title"]
+
+
+def test_prune_drops_empty_values_at_every_depth_but_keeps_zero_and_false():
+    assert prune({"a": None, "b": "", "c": [], "d": {}, "e": 0, "f": False, "g": {"h": [None, {}, 1]}}) == {
+        "e": 0, "f": False, "g": {"h": [1]}}
+
+
+def test_parse_fields():
+    assert parse_fields("id, shortId", ["id", "shortId"]) == ["id", "shortId"]
+    assert parse_fields(None, ["id"]) is None
+    with pytest.raises(UsageError):
+        parse_fields(",", ["id"])
+
+
+def test_list_envelope_and_formats():
+    result = Result([{"id": "1", "x": None}, {"id": "2"}], lambda i: i, is_list=True, next_cursor="c1")
+    document = build(result, raw=False, redact_on=True)
+    assert document == {"items": [{"id": "1"}, {"id": "2"}], "count": 2, "next_cursor": "c1"}
+    assert render(document) == '{"items":[{"id":"1"},{"id":"2"}],"count":2,"next_cursor":"c1"}'
+    assert render(document, "jsonl").splitlines() == ['{"id":"1"}', '{"id":"2"}', '{"next_cursor":"c1"}']
+    table = render(document, "table").splitlines()
+    assert table[0] == "id" and table[-1] == "(more: --cursor c1)"
