@@ -62,3 +62,18 @@ def test_exit_codes_match_the_table():
     skill = (ROOT / "SKILL.md").read_text()
     for code in EXIT_CODES:
         assert re.search(rf"\|\s*`?{code}`?\s*\|", skill), f"exit code {code} missing from SKILL.md"
+
+
+EXAMPLE_RE = re.compile(r"\(`--demo ([^`]+)`\):?\s*```json\n(.+?)\n```", re.S)
+
+
+def test_documented_examples_are_real_demo_output(run):
+    import json
+    import shlex
+    skill = (ROOT / "SKILL.md").read_text()
+    examples = EXAMPLE_RE.findall(skill)
+    assert len(examples) >= 4
+    for command, shown in examples:
+        result = run("--demo", *shlex.split(" ".join(command.split())))
+        assert result.code == 0, (command, result.err)
+        assert result.json == json.loads(shown), f"SKILL.md example is stale: --demo {command}"
