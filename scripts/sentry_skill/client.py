@@ -20,7 +20,7 @@ import requests
 
 from . import __version__
 from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
-                     SentryError, route_missing)
+                     SentryError, WriteRefused, route_missing)
 from .pagination import next_cursor_from_link
 
 RETRY_STATUSES = {502, 503, 504}
@@ -58,6 +58,8 @@ class SentryClient:
         """Send one API request; GETs are retried once on transient failures."""
         url = path if path.startswith("http") else self.api_root + path
         is_get = method == "GET"
+        if not is_get and not self.settings.allow_write:  # second lock: safety.check is the first
+            raise WriteRefused(f"{method} refused: writes are not allowed.", hint="See --allow-write.")
         attempts = 2 if is_get else 1  # writes are never retried
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
@@ -143,7 +145,12 @@ class SentryClient:
         """GET the first of `paths` that exists on this server (see request_first)."""
         return self.request_first(route, paths, params, scope=scope)[0].data
 
-    def request_first(self, route: str, paths: list, params=None, *, scope=None):
+    def send_first(self, route: str, method: str, paths: list, params=None, json_body=None, *, scope=None):
+        """A write to the first of `paths` that exists here; returns the response."""
+        return self.request_first(route, paths, params, scope=scope, method=method, json_body=json_body)[0]
+
+    def request_first(self, route: str, paths: list, params=None, *, scope=None, method="GET",
+                      json_body=None):
         """GET the first candidate path that exists here; returns (response, path).
 
         A path that answers 405, or 404/500/501 with a page that is not JSON, is
@@ -156,9 +163,10 @@ class SentryClient:
         for index in range(start, len(paths)):
             path = paths[index]() if callable(paths[index]) else paths[index]
             try:
-                response = self.request("GET", path, params=params, scope=scope)
+                response = self.request(method, path, params=params, json_body=json_body, scope=scope)
             except SentryError as exc:
-                if index + 1 < len(paths) and route_missing(exc):
+                # A missing route changed nothing, so trying the older path is not a retry.
+                if index + 1 < len(paths) and route_missing(exc, method):
                     if self.settings.verbose:
                         self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
                     self._route_choice[route] = index + 1

@@ -33,15 +33,17 @@ class DemoAdapter(BaseAdapter):
         super().__init__()
         self.issues = _load("org_issues_backend") + _load("org_issues_frontend")
         self.issues.sort(key=lambda issue: issue["lastSeen"], reverse=True)
+        self.changes: dict = {}  # issue id -> fields a write changed
 
     def send(self, request, **kwargs):
         parts = urlsplit(request.url)
         query = {k: v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        status, body, headers = self.route(request.method, parts.path, query)
+        payload = json.loads(request.body) if request.body else None
+        status, body, headers = self.route(request.method, parts.path, query, payload)
         response = requests.Response()
         response.status_code = status
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json", **headers})
-        response._content = json.dumps(body).encode()
+        response._content = b"" if body is None else json.dumps(body).encode()
         response.url, response.request, response.encoding = request.url, request, "utf-8"
         return response
 
@@ -50,9 +52,9 @@ class DemoAdapter(BaseAdapter):
 
     # -- routing -------------------------------------------------------------
 
-    def route(self, method, path, query):
+    def route(self, method, path, query, payload=None):
         if method != "GET":
-            return 405, {"detail": f"Method \"{method}\" not allowed."}, {}
+            return self.write(method, path, query, payload)
         m = re.fullmatch(r"/api/0/organizations/acme/issues/", path)
         if m:
             return self.issue_list(path, query)
@@ -86,6 +88,45 @@ class DemoAdapter(BaseAdapter):
                         return 200, event, {}
             return 404, {"detail": "Event not found"}, {}
         return 404, {"detail": "The requested resource does not exist"}, {}
+
+    # -- writes: kept in memory for the life of the process --------------------
+
+    def write(self, method, path, query, payload):
+        if path == "/api/0/organizations/acme/issues/" and method == "PUT":
+            ids = query.get("id") or []
+            if not ids:
+                return 400, {"detail": "This stand-in wants explicit ids."}, {}
+            for ident in ids:
+                issue = self.find_issue(ident)
+                if issue:
+                    error = self.apply(issue, payload or {})
+                    if error:
+                        return 400, {"detail": error}, {}
+            return 200, dict(payload or {}), {}
+        m = re.fullmatch(r"/api/0/organizations/acme/issues/([^/]+)/", path)
+        issue = self.find_issue(m.group(1)) if m else None
+        if not m or method not in ("PUT", "DELETE"):
+            return 405, {"detail": f"Method \"{method}\" not allowed."}, {}
+        if not issue:
+            return 404, {"detail": "The requested resource does not exist"}, {}
+        if method == "DELETE":
+            self.issues.remove(issue)
+            return 202, None, {}
+        error = self.apply(issue, payload or {})
+        return (400, {"detail": error}, {}) if error else (200, self.issue_detail(issue), {})
+
+    def apply(self, issue, change):
+        if change.get("status") not in (None, "resolved", "unresolved", "ignored", "resolvedInNextRelease"):
+            return f"{change['status']!r} is not a valid status"
+        for key, value in change.items():
+            if key == "assignedTo":
+                kind, _, ident = value.partition(":") if value.startswith("team:") else ("user", "", value)
+                value = {"type": kind, "id": ident, "name": ident} if value else None
+            if key == "status" and value == "resolvedInNextRelease":
+                value, issue["statusDetails"] = "resolved", {"inNextRelease": True}
+            issue[key] = value
+        self.changes.setdefault(issue["id"], {}).update({k: issue[k] for k in [*change, "statusDetails"] if k in issue})
+        return None
 
     def issue_list(self, path, query):
         items = self.issues
@@ -124,7 +165,7 @@ class DemoAdapter(BaseAdapter):
 
     def issue_detail(self, issue):
         name = DETAILED.get(issue["id"])
-        return _load(f"{name}_issue") if name else issue
+        return {**_load(f"{name}_issue"), **self.changes.get(issue["id"], {})} if name else issue
 
     def events(self, issue_id):
         name = DETAILED.get(issue_id)

@@ -25,7 +25,7 @@ EXIT_CODES = {
     NOT_FOUND: "not found (404)",
     RETRY_LATER: "try again later (429, 5xx after retry, network error, timeout)",
     API: "other API error (4xx such as 400, 409, 422; an answer that is not JSON)",
-    WRITE_REFUSED: "write refused (read-only mode)",
+    WRITE_REFUSED: "write refused (read-only mode, or --confirm missing)",
 }
 
 
@@ -92,12 +92,14 @@ class WriteRefused(SentryError):
     type = "write_refused"
 
 
-def route_missing(exc: SentryError) -> bool:
+def route_missing(exc: SentryError, method: str = "GET") -> bool:
     """Does this error mean "this server has no such route" rather than "no such thing"?
 
     GlitchTip and older self-hosted Sentry answer 405, or an HTML 404/500 page,
-    where sentry.io has an organization-scoped path.
+    where sentry.io has an organization-scoped path. For a write only 405 and an
+    HTML 404 count: after a 500 the change may have been half made.
     """
     if exc.status == 405:
         return True
-    return exc.status in (404, 500, 501) and not getattr(exc, "json_body", True)
+    statuses = (404, 500, 501) if method == "GET" else (404,)
+    return exc.status in statuses and not getattr(exc, "json_body", True)

@@ -27,12 +27,15 @@ class Result:
     next_cursor: str | None = None
     extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
     max_bytes: int | None = None         # the command's default budget (events have one)
+    exact: bool = False                  # print as is, empty values too (a dry-run's body)
 
 
 def parse_fields(text: str | None, valid) -> list | None:
     """--fields a,b,c checked against the command's catalogue, before any request."""
     if text is None:
         return None
+    if not valid:
+        raise UsageError("--fields does not apply to this command.")
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in valid]
     if not names or unknown:
@@ -60,8 +63,8 @@ def _empty(value) -> bool:
 
 def build(result: Result, *, raw: bool, redact_on: bool, secrets=(), max_bytes: int | None = None) -> object:
     """Redact, shape, prune, then fit the budget (--max-bytes, else the command's default)."""
-    document = _shaped(result, raw=raw, redact_on=redact_on, secrets=secrets)
-    if raw:
+    document = _shaped(result, raw=raw or result.exact, redact_on=redact_on, secrets=secrets)
+    if raw or result.exact:
         return document
     from .budget import fit
     return fit(document, result.max_bytes if max_bytes is None else max_bytes)

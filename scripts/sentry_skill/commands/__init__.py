@@ -1,5 +1,5 @@
 """One module per resource group; each exposes `register(subparsers, common)`."""
 
-from . import events, issues
+from . import events, issues, triage
 
-MODULES = (issues, events)
+MODULES = (issues, events, triage)
