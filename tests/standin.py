@@ -43,9 +43,11 @@ class Fault:
 
 
 class StandIn:
-    def __init__(self, mode: str = "sentry", generated_issues: int = 0, token: str = TOKEN):
+    def __init__(self, mode: str = "sentry", generated_issues: int = 0, token: str = TOKEN, router=None):
+        """`router` replaces the recorded bodies: any object with DemoAdapter's
+        `route(method, path, query)` and `issues` (tests/audit_corpus.py has one)."""
         self.mode, self.token = mode, token
-        self.router = DemoAdapter()
+        self.router = router if router is not None else DemoAdapter()
         if generated_issues:
             self.router.issues = generate_issues(self.router.issues, generated_issues)
         self.log: list[dict] = []
@@ -81,7 +83,7 @@ class StandIn:
                     return self.faults.pop(index)[1]
         return None
 
-    def answer(self, method, path, query, headers):
+    def answer(self, method, path, query, headers, body=b""):
         if headers.get("Authorization") != f"Bearer {self.token}":
             return 401, {"detail": "Invalid token"}, {}
         if self.mode == "glitchtip":
@@ -91,7 +93,10 @@ class StandIn:
         legacy = re.fullmatch(r"/api/0/issues/(\d+)/(.*)", path)
         if legacy:  # /api/0/issues/{id}/... answers like the org-scoped path, numeric ids only
             path = f"/api/0/organizations/acme/issues/{legacy.group(1)}/{legacy.group(2)}"
-        status, body, extra = self.router.route(method, path, query)
+        if method == "GET":
+            status, body, extra = self.router.route(method, path, query)
+        else:  # writes change the router's in-memory issues
+            status, body, extra = self.router.route(method, path, query, json.loads(body) if body else None)
         if self.mode == "glitchtip" and "Link" in extra:
             extra = {**extra, "Link": "{'" + extra["Link"] + "'}"}
         return status, body, extra
@@ -112,6 +117,7 @@ class StandIn:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall on keep-alive connections
 
             def log_message(self, *args):
                 pass
@@ -139,7 +145,7 @@ class StandIn:
                         return
                     self._send(fault.status, fault.body, fault.headers)
                     return
-                status, body, headers = standin.answer(self.command, parts.path, query, self.headers)
+                status, body, headers = standin.answer(self.command, parts.path, query, self.headers, body_in)
                 self._send(status, body, headers)
 
             def _send(self, status, body, headers):
