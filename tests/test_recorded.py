@@ -5,6 +5,7 @@ real SDKs sent (see tests/cassettes/README.md), so they also hold the fallback
 from the organization-scoped paths to the older ones.
 """
 
+import json
 import os
 
 import pytest
@@ -26,10 +27,14 @@ def replay(run, monkeypatch):
 
     def play(name, *argv):
         with cassette(name):
-            result = run(*argv)
+            return play_in(*argv)
+
+    def play_in(*argv):  # inside a cassette the test opened itself
+        result = run(*argv)
         for planted in PLANTED:
             assert planted not in result.out + result.err, planted
         return result
+    play.inside = play_in
     return play
 
 
@@ -94,3 +99,32 @@ def test_not_found(replay):
     result = replay("issue_not_found", "issue-detail", "999999")
     assert result.code == 5 and result.out == ""
     assert result.error["type"] == "not_found"
+
+
+def test_update_issue_archive(replay):
+    with cassette("update_issue_archive") as recorded:
+        result = replay_run(replay, "update-issue", "BACKEND-C", "--archive", "--for", "2h", "--allow-write")
+    assert result.code == 0, result.err
+    puts = [r for r in recorded.requests if r.method == "PUT"]
+    assert len(puts) == 1 and puts[0].path == "/api/0/organizations/acme/issues/BACKEND-C/"
+    assert json.loads(puts[0].body) == {"status": "ignored", "substatus": "archived_until_condition_met",
+                                        "statusDetails": {"ignoreDuration": 120}}
+    assert result.json["status"] == "ignored"
+
+
+def test_delete_issue(replay):
+    with cassette("delete_issue") as recorded:
+        result = replay_run(replay, "delete-issue", "18", "--allow-write", "--confirm")
+    assert result.code == 0, result.err
+    assert [r.method for r in recorded.requests] == ["DELETE"]
+    assert result.json["deleted"] == "queued"
+
+
+def test_refused_write_records_nothing(replay):
+    with cassette("write_refused") as recorded:
+        result = replay_run(replay, "update-issue", "17", "--status", "resolved")
+    assert result.code == 8 and len(recorded.requests) == 0 and len(recorded.data) == 0
+
+
+def replay_run(replay, *argv):
+    return replay.inside(*argv)
