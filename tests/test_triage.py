@@ -215,3 +215,23 @@ def test_bad_write_input_is_exit_2_and_sends_nothing(run, standin, argv, words):
     assert result.code == 2, result.err
     assert words.lower() in (result.error["message"] + result.error.get("hint", "")).lower()
     assert standin.log == []
+
+
+def test_the_write_list_above_covers_every_write_command():
+    from sentry_skill.cli import build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    writers = {name for name, p in sub.choices.items()
+               if any("--allow-write" in a.option_strings for a in p._actions)}
+    assert writers == {argv[0] for argv in WRITES}
+
+
+@pytest.mark.parametrize("argv, scope", [
+    (["update-issue", "17", "--status", "resolved", "--allow-write"], "event:write"),
+    (["bulk-update-issues", "--id", "17", "--seen", "--allow-write", "--confirm"], "event:write"),
+    (["delete-issue", "17", "--allow-write", "--confirm"], "event:admin"),
+])
+def test_403_on_a_write_names_its_scope(run, standin, argv, scope):
+    standin.fail(r"/issues/(17/)?$", Fault(403, b'{"detail":"You do not have permission to perform this action."}'))
+    result = run(*argv)
+    assert result.code == 4 and scope in result.error["hint"]
