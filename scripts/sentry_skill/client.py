@@ -29,7 +29,9 @@ MAX_RATE_LIMIT_WAIT = 5   # a longer 429 wait is reported, not slept through
 MAX_PAGES = 100           # a walk never asks for more pages than this
 MAX_REDIRECTS = 3
 TRANSIENT_ERRORS = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
-ERROR_BODY_CHARS = 300
+# The server's error detail is kept whole here (bounded only against huge pages);
+# output.emit_error redacts it first and cuts it after, so no secret is split.
+ERROR_BODY_CHARS = 20_000
 
 
 @dataclass
@@ -254,7 +256,7 @@ def _detail(data) -> str | None:
         if isinstance(detail, dict):
             detail = detail.get("message") or detail.get("code")
         if isinstance(detail, str):
-            return detail[:ERROR_BODY_CHARS].rstrip(".")
+            return detail[:ERROR_BODY_CHARS].rstrip().rstrip(".")
         if data:
             return json.dumps(data)[:ERROR_BODY_CHARS]
     if isinstance(data, list) and data:

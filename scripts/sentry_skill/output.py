@@ -15,6 +15,11 @@ from typing import Callable
 from .errors import UsageError
 
 EMPTY = (None, "", [], {})
+ERROR_MESSAGE_CHARS = 400
+
+
+def clip_text(text: str, limit: int = ERROR_MESSAGE_CHARS) -> str:
+    return f"{text[:limit]}…[+{len(text) - limit} chars]" if len(text) > limit else text
 
 
 @dataclass
@@ -155,6 +160,10 @@ def emit_error(error_document: dict, secrets=(), redact_on: bool = True) -> None
             if isinstance(error.get("message"), str):
                 error["message"] = redact_text(error["message"], secrets=secrets)
             error_document = {**error_document, "error": error}
+        error = error_document.get("error", {})
+        if isinstance(error.get("message"), str) and len(error["message"]) > ERROR_MESSAGE_CHARS:
+            # Cut only after redaction: a cut before it could split a secret past recognition.
+            error_document = {**error_document, "error": {**error, "message": clip_text(error["message"])}}
         text = dumps(error_document)
     except Exception:  # keep a safe, fixed message rather than a traceback
         text = dumps({"error": {"type": "internal", "message": "could not render the error"}})

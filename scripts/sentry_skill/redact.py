@@ -67,27 +67,43 @@ _KV_STRONG = (r"password|passwd|passphrase|secret|token|api[_-]?key|credentials?
 _KV_WEAK = r"auth|pwd|pass|sig|session|sessionid|sid|jwt|dsn|sentry_key|glitchtip_key|user_?name"
 _MASK_ALT = "|".join(re.escape(m) for m in sorted(_MASKED) if m)
 _ALREADY = re.compile(r"(?:" + _SCHEMES + r")(?:\s+(?:" + _MASK_ALT + r"))?|(?:" + _MASK_ALT + ")")
+# `%3D` is a URL-encoded `=` (a query string inside a query value); such a value
+# ends at `%26`, an encoded `&`.
 _KV = re.compile(
     r"(?<![\w.-])(?P<name>[\w.-]*(?:" + _KV_STRONG + r")[\w.-]*|(?:" + _KV_WEAK + r"))\\?[\"']?"
     r"(?:\s*[:=]\s*(?:\\?\"(?P<dq>[^\"\\\n]*)|\\?'(?P<sq>[^'\\\n]*))"
-    r"|(?:=|:[ \t]*)(?P<uq>[^\s&\"'\\,;}<>\[\]]+))",
+    r"|(?:=|%3[Dd]|:[ \t]*)(?P<uq>(?:[^\s&\"'\\,;}<>\[\]%]|%(?!26))+))",
     re.I,
 )
 _TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest|user_?name", re.I)
 _SENTRY_TOKEN = re.compile(r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}")
-_AWS_KEY = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])")
+# `_PCT`: right after a URL-encoded character (`%3D` of an encoded `=`, `%2F`), which
+# ends in a letter or digit yet is a separator.
+_PCT = r"(?<=%[0-9A-Fa-f]{2})"
+_AWS_KEY = re.compile(r"(?:(?<![A-Za-z0-9])|" + _PCT + r")(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+# An address the server cut short ("… for jane.doe@exam…": GlitchTip cuts titles at 100 chars).
+_EMAIL_CUT = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z][A-Za-z0-9.-]*)?(?=\u2026|\.\.\.)")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-# Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5) or `Name/` (Chrome/131.0.0.0);
-# not before `.digit`, a letter/digit or `-letters` (1.2.3.4-beta): those are versions.
-_IPV4 = re.compile(r"(?<![\w.])(?<![A-Za-z]/)(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![\w]|\.\d|-[A-Za-z])")
-_IPV6_CAND = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])")
-_HEX64 = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{64}(?![0-9A-Za-z])")
+# Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5); not before `.digit`, a
+# letter/digit or `-letters` (1.2.3.4-beta): those are versions. After `Name/` only
+# `N.0.0.0` is a version (Chrome/131.0.0.0); `/clients/203.0.113.9` is an address.
+_IPV4 = re.compile(r"(?:(?<![\w.])|" + _PCT + r")(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![\w]|\.\d|-[A-Za-z])")
+# A whole run of hex digits, colons and dots with at least two colons; `_ipv6_sub`
+# finds the address in it (a run may carry a label or a colon: `ip:2001:db8::1:`).
+_IPV6_CAND = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
+_HEX_LETTERS = re.compile(r"[A-Fa-f]*")
+_HEX64 = re.compile(r"(?:(?<![0-9A-Za-z])|" + _PCT + r")[0-9a-fA-F]{64}(?![0-9A-Za-z])")
 # Card-shaped: a plain 13-19 digit run, or 4-4-4-1..7 / Amex 4-6-4..5 groups with one
-# kind of separator. First digit 2-6 (the card networks), which keeps ms timestamps out.
+# kind of separator (space, dash, or a URL-encoded space: `+`, `%20`). First digit 2-6
+# (the card networks), which keeps ms timestamps out.
+_CARD_SEP = r"([ -]|\+|%20)"
+# Not inside a decimal (0.4111111111111111), a signed number or a phone number (+49...);
+# a comma is a list or CSV separator (`1001,4111111111111111,12/29`).
 _CARD = re.compile(
-    r"(?<![\w.,+-])(?:[2-6]\d{12,18}|[2-6]\d{3}([ -])\d{4}\1\d{4}\1\d{1,7}|3\d{3}([ -])\d{6}\2\d{4,5})"
-    r"(?![\w]|[.,]\d)"
+    r"(?:(?<![\w.+-])|" + _PCT + r")(?:[2-6]\d{12,18}|[2-6]\d{3}" + _CARD_SEP + r"\d{4}\1\d{4}\1\d{1,7}"
+    r"|3\d{3}" + _CARD_SEP + r"\d{6}\2\d{4,5})"
+    r"(?![\w]|\.\d)"
 )
 
 
@@ -102,28 +118,56 @@ def _luhn(digits: str) -> bool:
 
 
 def _card_sub(m: re.Match) -> str:
-    digits = re.sub(r"\D", "", m.group(0))
+    digits = re.sub(r"\D", "", m.group(0).replace("%20", " "))
     return CARD if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
 
 
 def _ipv4_sub(m: re.Match) -> str:
+    ip, start = m.group(0), m.start()
     # Loopback and "any" addresses name a machine's own sockets, never a person.
-    return m.group(0) if m.group(0).startswith("127.") or m.group(0) == "0.0.0.0" else IP
+    if ip.startswith("127.") or ip == "0.0.0.0":
+        return ip
+    # A product version: Chrome/131.0.0.0, OPR/114.0.0.0 (never a host's address).
+    if ip.endswith(".0.0.0") and start >= 2 and m.string[start - 1] == "/" and m.string[start - 2].isalpha():
+        return ip
+    return IP
+
+
+def _is_ipv6(cand: str) -> bool:
+    groups = [g for g in re.split(r"[:.]", cand) if g]
+    # Demand real content so `[1::2]` slices, `a::b` and `::` survive.
+    if len(groups) < 2 or sum(map(len, groups)) < 4 or not re.search(r"\d", cand) or ":" not in cand:
+        return False
+    try:
+        ipaddress.IPv6Address(cand)
+    except ValueError:
+        return False  # times like 12:34:56, MAC addresses
+    return True
 
 
 def _ipv6_sub(m: re.Match) -> str:
-    cand = m.group(0)
-    groups = [g for g in re.split(r"[:.]", cand) if g]
-    if cand == "::1":  # loopback, as for 127.0.0.1
-        return cand
-    # Demand real content so `[1::2]` slices and `::` survive.
-    if len(groups) < 2 or sum(map(len, groups)) < 4 or not re.search(r"\d", cand):
-        return cand
-    try:
-        ipaddress.ip_address(cand)
-    except ValueError:
-        return cand  # times like 12:34:56, MAC addresses
-    return IP
+    run = m.group(0)
+    if len(run) > 80:  # longer than any address with a label: not one
+        return run
+    body = run.rstrip(".")  # the end of a sentence
+    # A label glued on with a colon: "ip:2001:db8::1" (the run starts at ':'), "id:2001:db8::1"
+    # (the run starts inside the word, at 'd'); a label alone ("abc:2001:db8::1") goes with it.
+    in_word = m.start() > 0 and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] == "_")
+    for cand in (body, body[:-1] if body.endswith(":") else None):  # "2001:db8::1: refused"
+        if cand is None:
+            continue
+        if cand == "::1":  # loopback, as for 127.0.0.1
+            return run
+        tail = run[len(cand):]
+        head, _, rest = cand.partition(":")
+        label = bool(_HEX_LETTERS.fullmatch(head)) and rest != "::1"
+        if label and (in_word or not head) and _is_ipv6(rest):
+            return head + ":" + IP + tail
+        if _is_ipv6(cand):
+            return IP + tail
+        if label and _is_ipv6(rest):
+            return head + ":" + IP + tail
+    return run
 
 
 def _auth_sub(m: re.Match) -> str:
@@ -135,11 +179,28 @@ def _auth_sub(m: re.Match) -> str:
     return m.group(0)[: m.start("val") - m.start()] + AUTH
 
 
+# A source file and its line, as in tracebacks: `auth/token_service.py:57`, `session.js:12:7`.
+_SOURCE_FILE = re.compile(
+    r"\.(?:py|pyc|pyx|js|mjs|cjs|jsx|ts|tsx|rb|erb|go|java|kt|kts|scala|groovy|php|cs|fs|vb|rs|c|h|cc|cpp|hpp"
+    r"|m|mm|swift|dart|ex|exs|erl|clj|lua|pl|pm|sh|vue|svelte|html|jinja|j2|tmpl)$", re.I)
+_LINE_COL = re.compile(r"\d{1,7}(?::\d{1,5})?(?!\w)")
+# What can name a header, query parameter or tag in a ["name", value] pair (not a
+# sentence, not a file path: ["Invalid token", "abc"], ["token_service.py:57", "x"]).
+_NAME = re.compile(r"[\w.\-\[\]]{1,64}")
+
+
+def _is_name(text: str) -> bool:
+    return bool(_NAME.fullmatch(text)) and not _SOURCE_FILE.search(text)
+
+
 def _kv_sub(m: re.Match) -> str:
     grp = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "uq"
     val = m.group(grp).strip()
     if val in _MASKED or val in _KEEP_LITERALS or _ALREADY.fullmatch(val):
         return m.group(0)
+    if grp == "uq" and _LINE_COL.match(val) and _SOURCE_FILE.search(m.group("name")) \
+            and m.string[m.start("uq") - 1] == ":":
+        return m.group(0)  # a file and its line, not a secret
     s, e = m.start(grp) - m.start(), m.end(grp) - m.start()
     marker = USERNAME if m.group("name").lower().replace("_", "") == "username" else SECRET
     return m.group(0)[:s] + marker + m.group(0)[e:]
@@ -155,7 +216,7 @@ def _text(s: str, secrets: tuple) -> str:
         s = _URL_USERINFO.sub(r"\1" + SECRET + "@", s)
     if _TRIGGER.search(s):
         s = _AUTH_SCHEME.sub(_auth_sub, s)
-        if "=" in s or ":" in s:
+        if "=" in s or ":" in s or "%3D" in s or "%3d" in s:
             s = _KV.sub(_kv_sub, s)
     if "sntry" in s:
         s = _SENTRY_TOKEN.sub(TOKEN, s)
@@ -163,6 +224,8 @@ def _text(s: str, secrets: tuple) -> str:
         s = _AWS_KEY.sub(AWS_KEY, s)
     if "@" in s or "%40" in s:
         s = _EMAIL.sub(EMAIL, s)
+        if "\u2026" in s or "..." in s:
+            s = _EMAIL_CUT.sub(EMAIL, s)
     if s.count(":") >= 2:
         s = _IPV6_CAND.sub(_ipv6_sub, s)
     if s.count(".") >= 3:
@@ -243,7 +306,7 @@ class _Redactor:
             return self.mapping(v, depth, names_are_data)
         if isinstance(v, (list, tuple, set, frozenset)):
             items = list(v)
-            if len(items) == 2 and isinstance(items[0], str) and not names_are_data:
+            if len(items) == 2 and isinstance(items[0], str) and not names_are_data and _is_name(items[0]):
                 marker = _key_marker(items[0])  # a ["name", value] pair: headers, query
                 if marker:
                     return [self.string(items[0], depth), _mask(items[1], marker)]

@@ -1,0 +1,713 @@
+"""The redaction audit corpus: real Sentry/GlitchTip bodies with planted secrets.
+
+Every body starts as a deep copy of a recorded body in
+scripts/sentry_skill/demo_data (those files are never written). Into it go
+planted personal data and secrets, in every place where real SDKs and real
+applications put them (see shared/real-responses/glitchtip-web/README.md):
+exception values, titles, messages, breadcrumbs, frame variables and source
+lines, request url/query/body/env, tags, contexts, the user object, extra,
+fingerprints, dist, sdk options, keys, JSON inside strings, URL-encoded forms,
+and the issue bodies (title, culprit, metadata, assignee, releases, tag top
+values, activity).
+
+Each planted value is unique and recognisable (it carries `audit` or a unique
+number), so a leak names its place: `PLACES[value]`. `NEEDLES` adds fragments
+that must not survive either (an email's local part, a URL's password, a
+token's tail), so a half-redacted value is caught too.
+
+Public: PLANTED, PLACES, NEEDLES, SERVED (planted in bodies the router serves),
+ERROR_BODIES (error answers quoting secrets), RECORDED_PLANTED, ISSUES, EVENT_IDS,
+SURVIVE, REDACTED_FORMS, issue(name), issue_list(project=None), event(name),
+event_list(name), leaks(text), CorpusRouter (the demo router serving these
+bodies, for tests/standin.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "scripts" / "sentry_skill" / "demo_data"
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from sentry_skill.demo import DETAILED, DemoAdapter  # noqa: E402
+
+PLANTED: list[str] = []          # every planted value, in planting order
+PLACES: dict[str, str] = {}      # value -> "kind: where"
+NEEDLES: dict[str, str] = {}     # substring that must never be printed -> its planted value
+
+# What the SDKs themselves left in the recorded bodies (README "Planted strings").
+RECORDED_PLANTED = [
+    "leaky.person@example.com", "card.holder@example.com", "node.shopper@example.com",
+    "john.doe@example.com", "jane+test@example.org", "planted-Password!2024", "203.0.113.77",
+    "198.51.100.23", "2001:db8:85a3::8a2e:370:7334", "10.20.30.40", "192.168.1.77",
+    "4111111111111111", "AKIAPLANTEDKEY12345678", "plantedDbPass", "hunter2-planted-password",
+    "sntryu_plantedusertoken", "sntrys_abc123", "leaky.login@example.com", "plantedbearer", "plantedcookie",
+]
+
+# name -> (issue id, short id, recorded file prefix)
+ISSUES = {"checkout": ("16", "BACKEND-B", "flask_checkout"),
+          "orders": ("17", "BACKEND-C", "flask_orders"),
+          "typeerror": ("20", "FRONTEND-6", "express_typeerror")}
+EVENT_IDS = {"checkout": "53f432b8964743dd8474097b83426201",
+             "orders": "40d2f13ae1d148f8b32b22cfcafad5f3",        # latest
+             "orders_1001": "74dcd623b77c40b288759bd72481546b",   # the older one
+             "typeerror": "68606b2045a84a26ad768ecf34c59d0d"}
+# Useful, non-secret text that must survive redaction (per issue).
+SURVIVE = {
+    "checkout": {"type": "KeyError", "file": "app.py", "function": "checkout", "project": "backend"},
+    "orders": {"type": "ZeroDivisionError", "file": "app.py", "function": "_charge_installment",
+               "project": "backend"},
+    "typeerror": {"type": "TypeError", "file": "/srv/shop/app.js", "function": "?", "project": "frontend"},
+}
+# Exact redacted forms that show the text around a secret survives (checked on --raw output).
+REDACTED_FORMS = [
+    "login failed for [email] from [ip]",
+    "postgres://[secret]@",
+    "Bearer [auth]",
+    "[aws-key]/20261123/us-east-1/s3/aws4_request",
+]
+
+
+# --- planted values ------------------------------------------------------------
+
+_n = [100]
+_ipv4_next = {"192.0.2": 100, "198.51.100": 100, "203.0.113": 100,
+              "10.77.3": 100, "172.16.9": 100, "192.168.44": 100}
+_cache: dict[tuple, str] = {}
+
+
+def _num() -> int:
+    _n[0] += 1
+    return _n[0]
+
+
+def _register(value: str, kind: str, place: str, needles=()) -> str:
+    assert value not in PLACES, f"planted twice: {value}"
+    PLANTED.append(value)
+    PLACES[value] = f"{kind}: {place}"
+    for needle in (value, *needles):
+        NEEDLES.setdefault(needle, value)
+    return value
+
+
+def _luhn_complete(body: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+class Planter:
+    """Values for one scope (an event, an issue). The same slot gives the same
+    value, so one event carries the same data in every endpoint that serves it."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+
+    def _once(self, slot, make):
+        key = (self.scope, make.__qualname__.split(".")[1], slot)  # (scope, kind, slot)
+        if key not in _cache:
+            _cache[key] = make(f"{self.scope} {slot}")
+        return _cache[key]
+
+    def email(self, slot, form="plain"):
+        def make(place):
+            n = _num()
+            local, domain = {
+                "plain": (f"audit.{n}", "example.com"),
+                "plus": (f"audit+tag{n}", "example.org"),
+                "subdomain": (f"audit.{n}", "mail.eu.example.net"),
+                "upper": (f"AUDIT.UPPER{n}", "EXAMPLE.COM"),
+                "dashed": (f"first.last-audit{n}", "shop.example.co.uk"),
+            }[form]
+            return _register(f"{local}@{domain}", f"email/{form}", place, needles=[local + "@"])
+        return self._once(slot, make)
+
+    def email_urlencoded(self, slot):
+        def make(place):
+            n = _num()
+            local = f"audit.enc{n}"
+            return _register(f"{local}%40example.com", "email/url-encoded", place, needles=[local])
+        return self._once(slot, make)
+
+    def email_cut(self, slot):
+        """An email cut mid-domain by the server, as GlitchTip cuts titles ("…")."""
+        def make(place):
+            n = _num()
+            return _register(f"audit.cut{n}@exam", "email/cut", place, needles=[f"audit.cut{n}"])
+        return self._once(slot, make)
+
+    def ipv4(self, slot, net="203.0.113"):
+        def make(place):
+            host = _ipv4_next[net]
+            _ipv4_next[net] += 1
+            assert host <= 254
+            return _register(f"{net}.{host}", f"ipv4/{net}", place)
+        return self._once(slot, make)
+
+    def ipv6(self, slot, form="compressed"):
+        def make(place):
+            n = _num()
+            value = {
+                "compressed": f"2001:db8::a0d1:{n:x}",
+                "full": f"2001:0db8:0000:0000:0000:0000:a0d1:{n:04x}",
+                "mid": f"2001:db8:{n:x}::8a2e:370:7334",
+                "mapped": f"::ffff:198.51.100.{_ipv4_next['198.51.100']}",
+            }[form]
+            if form == "mapped":
+                _ipv4_next["198.51.100"] += 1
+            return _register(value, f"ipv6/{form}", place)
+        return self._once(slot, make)
+
+    def card(self, slot, form="plain", brand="visa"):
+        def make(place):
+            n = _num()
+            if brand == "amex":
+                digits = _luhn_complete(f"37{n:06d}123456")           # 15 digits
+                grouped = f"{digits[:4]}{{0}}{digits[4:10]}{{0}}{digits[10:]}"
+            else:
+                lead = {"visa": "4", "mastercard": "51", "discover": "6011"}[brand]
+                digits = _luhn_complete((f"{lead}{n:06d}" + "9876543210")[:15])
+                grouped = "{0}".join(digits[i:i + 4] for i in range(0, 16, 4))
+            value = {"plain": digits, "spaces": grouped.format(" "), "dashes": grouped.format("-"),
+                     "plus": grouped.format("+")}[form]
+            return _register(value, f"card/{brand}/{form}", place, needles=[digits])
+        return self._once(slot, make)
+
+    def card_int(self, slot):
+        return int(self.card(slot))
+
+    def aws(self, slot, prefix="AKIA"):
+        def make(place):
+            n = _num()
+            return _register(f"{prefix}AUDIT{n:04d}QWERTYU", f"aws/{prefix}", place)
+        return self._once(slot, make)
+
+    def sntrys(self, slot):
+        def make(place):
+            n = _num()
+            tail = f"AuditOrgTok{n}Zm9vYmFyYmF6cXV4"
+            return _register(f"sntrys_eyJpYXQiOjE3MDAwMDAwMDB9_{tail}", "token/sntrys", place, needles=[tail])
+        return self._once(slot, make)
+
+    def sntryu(self, slot):
+        def make(place):
+            n = _num()
+            tail = f"audit{n:04d}" + "c0ffee0123456789abcdef0123456789abcdef0123456789"[: 64 - 9]
+            return _register(f"sntryu_{tail}", "token/sntryu", place, needles=[tail])
+        return self._once(slot, make)
+
+    def hex64(self, slot):
+        def make(place):
+            n = _num()
+            value = (f"{n:06d}" + "ad17" * 16)[:64]
+            return _register(value, "token/hex64", place, needles=[value[8:56]])
+        return self._once(slot, make)
+
+    def bearer(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"audit-bearer-{n}.AbCdEfGhIjKl", "auth/bearer", place)
+        return self._once(slot, make)
+
+    def basic(self, slot):
+        def make(place):
+            n = _num()
+            return _register(base64.b64encode(f"audit_basic_{n}:Pw-{n}-x".encode()).decode(), "auth/basic", place)
+        return self._once(slot, make)
+
+    def password(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"audit-Pw!{n}", "password", place)
+        return self._once(slot, make)
+
+    def secret(self, slot, kind="secret"):
+        def make(place):
+            n = _num()
+            return _register(f"auditsecret{n}xq", kind, place)
+        return self._once(slot, make)
+
+    def username(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"audit_user_{n}", "username", place)
+        return self._once(slot, make)
+
+    def dsn_key(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"{n:04d}" + "abcdef0123456789abcdef01234567"[:28], "dsn key", place)
+        return self._once(slot, make)
+
+    def dsn(self, slot):
+        return f"https://{self.dsn_key(slot)}@o4504.ingest.us.sentry.io/4505"
+
+    def db_password(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"Audit-Pg-{n}-s3cr%40t", "url password", place)
+        return self._once(slot, make)
+
+    def pg_url(self, slot):
+        return f"postgres://shop_app:{self.db_password(slot)}@db-main.internal.example:5432/shop"
+
+
+# --- helpers over real bodies ---------------------------------------------------------
+
+
+def _load(name: str):
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _entry(event: dict, kind: str, create=False) -> dict | None:
+    for entry in event.get("entries") or []:
+        if entry.get("type") == kind:
+            return entry
+    if create:
+        entry = {"type": kind, "data": {}}
+        event.setdefault("entries", []).append(entry)
+        return entry
+    return None
+
+
+def _culprit_frame(event: dict) -> dict:
+    values = _entry(event, "exception")["data"]["values"]
+    frames = values[-1]["stacktrace"]["frames"]
+    return next(f for f in reversed(frames) if f.get("inApp"))
+
+
+def _library_frame(event: dict) -> dict:
+    values = _entry(event, "exception")["data"]["values"]
+    return next(f for f in values[-1]["stacktrace"]["frames"] if not f.get("inApp"))
+
+
+# --- planting into events ------------------------------------------------------
+
+
+def _exception_text(p: Planter, original: str) -> str:
+    return (f"{original} (customer {p.email('exc', 'plain')} from {p.ipv4('exc')} "
+            f"via {p.ipv6('exc', 'compressed')}; token {p.sntryu('exc')})")
+
+
+def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
+    """Plant secrets everywhere in one event body (camelCase or snake_case)."""
+    p = Planter(scope)
+    snake = "event_id" in ev
+
+    # exception values, title, message, metadata, culprit
+    exc_entry = _entry(ev, "exception")
+    values = exc_entry["data"]["values"]
+    main = values[-1]
+    main["value"] = _exception_text(p, main["value"])
+    title = f"{main['type']}: {main['value']}"
+    ev["title"] = title
+    ev["message"] = title
+    ev["metadata"] = {**ev.get("metadata", {}), "value": main["value"]}
+    ev["culprit"] = f"{ev.get('culprit') or 'handler'} /api/clients/{p.ipv4('culprit', '198.51.100')}/ban"
+    main.setdefault("mechanism", {})["data"] = {"relevant_address": p.ipv6("mechanism", "full"),
+                                               "url": f"https://shop.example.com/pay?card={p.card('mech', 'plus')}"}
+    cause_frame = copy.deepcopy(_library_frame(ev))
+    cause_frame["vars"] = {"dsn": f"'{p.pg_url('cause.vars')}'",
+                           "conninfo": f"'host=db-main.internal.example password={p.password('cause.conninfo')}'"}
+    values.insert(0, {
+        "type": "OperationalError", "module": "psycopg",
+        "value": (f'connection to server at "{p.ipv4("cause", "10.77.3")}", port 5432 failed '
+                  f"(dsn {p.pg_url('cause')})"),
+        "mechanism": {"type": "chained", "handled": True},
+        "stacktrace": {"frames": [cause_frame]},
+    })
+
+    # frame variables (top level, nested, reprs), source lines
+    frame = _culprit_frame(ev)
+    line = frame["lineNo"]
+    variables = frame.get("vars") or {}
+    frame["vars"] = {
+        "customer_email": f"'{p.email('vars.top', 'upper')}'",
+        "client": (f"<Client id=7 email='{p.email('vars.repr', 'subdomain')}' "
+                   f"last_ip='{p.ipv4('vars.repr', '172.16.9')}'>"),
+        "payload": {"user": {"contact": f"'{p.email('vars.nested', 'plus')}'",
+                             "card": f"'{p.card('vars.nested', 'spaces')}'",
+                             "profile": {"v6": f"'{p.ipv6('vars.nested', 'mid')}'"}}},
+        "auth_header": f"'Bearer {p.bearer('vars')}'",
+        "upstream_basic": f"'Basic {p.basic('vars')}'",
+        "amount_card": p.card_int("vars.int"),
+        "aws_scope": f"'{p.aws('vars')}/20261123/us-east-1/s3/aws4_request'",
+        "row": f"{{'email': '{p.email('vars.dictrepr')}', 'password': '{p.password('vars.dictrepr')}'}}",
+        **variables,
+    }
+    context = dict(frame.get("context") or [])
+    context[line - 2] = f'    STRIPE_FALLBACK = "{p.sntrys("context")}"  # {p.aws("context", "ASIA")}'
+    context[line - 1] = f'    notify("{p.email("context", "dashed")}", "{p.ipv4("context", "192.168.44")}")'
+    code_line = (frame.get("context_line") or context.get(line, "")) + f"  # card {p.card('context_line', 'dashes')}"
+    context[line] = code_line
+    frame["context_line"] = code_line
+    frame["context"] = [[n, text] for n, text in sorted(context.items())]
+    lib = _library_frame(ev)
+    lib["vars"] = {**(lib.get("vars") or {}), "environ": {
+        "HTTP_AUTHORIZATION": f"'Bearer {p.bearer('lib.environ')}'",
+        "REMOTE_ADDR": f"'{p.ipv4('lib.environ', '192.0.2')}'",
+        "QUERY_STRING": f"'email={p.email_urlencoded('lib.environ')}&sig={p.secret('lib.environ.sig')}'",
+        "HTTP_COOKIE": f"'sessionid={p.secret('lib.environ.cookie', 'cookie')}'",
+    }}
+
+    # breadcrumbs
+    crumbs = _entry(ev, "breadcrumbs", create=True)["data"].setdefault("values", [])
+    crumbs.extend([
+        {"type": "default", "category": "auth", "level": "warning", "timestamp": "2026-11-23T01:32:17.700Z",
+         "message": f"login failed for {p.email('crumb.msg', 'plain')} from {p.ipv4('crumb.msg', '192.0.2')}",
+         "data": {"attempt": 3, "client_ip": p.ipv6("crumb.data", "full"), "reset_token": p.secret("crumb.data")}},
+        {"type": "http", "category": "httplib", "level": "error", "timestamp": "2026-11-23T01:32:17.710Z",
+         "data": {"url": (f"https://api.payments.example/v1/charge?api_key={p.secret('crumb.http.key')}"
+                          f"&email={p.email_urlencoded('crumb.http')}"),
+                  "method": "POST", "status_code": 402, "reason": "Payment Required",
+                  "request_headers": f"Authorization: Basic {p.basic('crumb.http')}",
+                  "response_body": json.dumps({"error": {"card": p.card("crumb.http", "plain", "mastercard"),
+                                                         "customer": p.email("crumb.http.json")}})}},
+        {"type": "query", "category": "query", "level": "info", "timestamp": "2026-11-23T01:32:17.720Z",
+         "message": (f"SELECT id FROM users WHERE email = '{p.email('crumb.sql', 'subdomain')}' "
+                     f"AND last_ip = '{p.ipv6('crumb.sql', 'mapped')}'"),
+         "data": {"db.params": [p.email("crumb.sql.param", "upper"), p.ipv4("crumb.sql.param", "10.77.3")]}},
+        {"type": "default", "category": "console", "level": "error", "timestamp": "2026-11-23T01:32:17.730Z",
+         "message": (f'upstream said {{\\"password\\": \\"{p.password("crumb.escaped")}\\", '
+                     f'\\"email\\": \\"{p.email("crumb.escaped")}\\"}}'),
+         "data": {"arguments": [f"redis://:{p.password('crumb.redis')}@cache.internal.example:6379/0",
+                                f"DSN {p.dsn('crumb.args')}"]}},
+    ])
+
+    # request
+    req = _entry(ev, "request", create=True)["data"]
+    query_key = "query_string" if snake else "query"
+    req["url"] = (f"https://shop.example.com/users/{p.email('url.path', 'plus')}"
+                  f"/block/{p.ipv4('url.path', '203.0.113')}")
+    if variant["query"] == "pairs":
+        req[query_key] = [["email", p.email("query", "plain")], ["next", f"/confirm?token={p.secret('query.next')}"],
+                          ["ref", p.email("query.ref", "upper")], ["cc", p.card("query", "dashes")],
+                          ["api_key", p.secret("query.api_key")], ["page", "2"],
+                          ["redirect", (f"/admin%3Fip%3D{p.ipv4('query.encoded', '198.51.100')}"
+                                        f"%26card%3D{p.card('query.encoded')}"
+                                        f"%26password%3D{p.password('query.encoded')}%26page%3D3")]]
+    else:
+        req[query_key] = (f"email={p.email_urlencoded('query.str')}&api_key={p.secret('query.str.key')}"
+                          f"&ip={p.ipv4('query.str', '172.16.9')}&page=2")
+    if variant["data"] == "dict":
+        req["data"] = {"email": p.email("data.dict"), "password": p.password("data.dict"),
+                       "card": {"number": p.card("data.dict", "plain", "amex"), "exp": "12/29"},
+                       "profile": {"ip": p.ipv4("data.dict", "203.0.113"),
+                                   "note": json.dumps({"backup_email": p.email("data.json-in-string", "subdomain"),
+                                                       "api_token": p.sntrys("data.json-in-string")})},
+                       p.email("data.key", "dashed"): {"orders": 3}}
+    elif variant["data"] == "raw-json":
+        inner = json.dumps({"password": p.password("data.raw.inner"), "otp_secret": p.secret("data.raw.inner")})
+        req["data"] = json.dumps({"email": p.email("data.raw"), "cardNumber": p.card("data.raw", "spaces"),
+                                  "meta": inner, "ipv6": p.ipv6("data.raw", "compressed")})
+    elif variant["data"] == "form-string":
+        req["data"] = (f"email={p.email_urlencoded('data.form')}&password={p.password('data.form')}"
+                       f"&card={p.card('data.form', 'plus')}&remember=1")
+        req["inferred_content_type" if snake else "inferredContentType"] = "application/x-www-form-urlencoded"
+    else:  # form dict of lists
+        req["data"] = {"email": [p.email("data.formdict", "upper")], "password": [p.password("data.formdict")],
+                       "card": [p.card("data.formdict", "dashes", "discover")], "remember": ["1"]}
+    req["env"] = {"REMOTE_ADDR": p.ipv4("env", "192.0.2"),
+                  "HTTP_X_FORWARDED_FOR": f"{p.ipv4('env.xff', '203.0.113')}, {p.ipv4('env.xff2', '10.77.3')}",
+                  "HTTP_X_REAL_IP": p.ipv6("env", "full"), "SERVER_NAME": "shop-web-01", "SERVER_PORT": "443",
+                  "HTTP_AUTHORIZATION": f"Bearer {p.bearer('env')}"}
+    req["headers"] = [["Authorization", f"Bearer {p.bearer('headers')}"],
+                      ["X-Forwarded-For", p.ipv6("headers", "compressed")],
+                      ["Cookie", f"sessionid={p.secret('headers.cookie', 'cookie')}"],
+                      ["User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/131.0.0.0 Safari/537.36"]]
+    if variant["cookies"] == "string":
+        req["cookies"] = f"sessionid={p.secret('cookies.str', 'cookie')}; theme=dark"
+    else:
+        req["cookies"] = {"sessionid": p.secret("cookies.dict", "cookie"), "csrftoken": p.secret("cookies.csrf")}
+
+    # message entry (logged message with params)
+    msg = _entry(ev, "message", create=True)
+    msg["data"] = {"formatted": f"checkout failed for {p.email('message')} at {p.ipv4('message', '172.16.9')}",
+                   "message": "checkout failed for %s at %s",
+                   "params": [p.email("message.params", "plus"), p.ipv4("message.params", "192.168.44")]}
+
+    # tags
+    planted_tags = [("customer", p.email("tags")), ("client_ip", p.ipv4("tags", "198.51.100")),
+                    ("payment.card", p.card("tags")), ("user", f"email:{p.email('tags.user')}"),
+                    ("api_key", p.secret("tags.api_key")), ("user.email", p.email("tags.user.email", "upper")),
+                    ("user.username", p.username("tags.user.username")),
+                    ("url", f"https://shop.example.com/checkout?email={p.email_urlencoded('tags.url')}")]
+    original_tags = [(t["key"], t["value"]) for t in ev.get("tags") or []
+                     if t["key"] not in ("user.email", "user.username")]
+    tags = planted_tags + original_tags
+    if variant["tags"] == "pairs":
+        ev["tags"] = [[k, v] for k, v in tags]
+    else:
+        ev["tags"] = [{"key": k, "value": v} for k, v in tags]
+
+    # contexts
+    contexts = ev.setdefault("contexts", {})
+    contexts.setdefault("os", {"type": "os", "name": "Linux"})["raw_description"] = (
+        f"Linux build-host {p.ipv4('contexts.os', '10.77.3')} 6.1.0-13-amd64")
+    contexts.setdefault("runtime", {"type": "runtime", "name": "CPython"})["raw_description"] = (
+        f"built by {p.email('contexts.runtime', 'subdomain')}")
+    contexts.setdefault("device", {"type": "device"})["name"] = f"{p.email('contexts.device')}'s MacBook Pro"
+    contexts["customer"] = {"type": "default", "email": p.email("contexts.custom", "upper"),
+                            "last_ip": p.ipv4("contexts.custom", "203.0.113"),
+                            "card_on_file": p.card("contexts.custom", "spaces", "mastercard"),
+                            "billing": {"v6": p.ipv6("contexts.custom", "full"), "street": "1 Example Way"}}
+    contexts["response"] = {"type": "response", "status_code": 500,
+                            "headers": [["Set-Cookie", f"sessionid={p.secret('contexts.response', 'cookie')}"]]}
+
+    # user
+    user_id = p.email("user.id") if variant["user_id"] == "email" else str((ev.get("user") or {}).get("id") or "7")
+    ev["user"] = {"id": user_id, "email": p.email("user.email", "upper"),
+                  "ip_address": p.ipv6("user.ip", "compressed") if variant["user_ip"] == "v6"
+                  else p.ipv4("user.ip", "198.51.100"),
+                  "username": p.username("user.username"), "name": p.email("user.name", "subdomain"),
+                  "geo": {"city": "Springfield", "country_code": "US", "region": "United States"},
+                  "data": {"last_card": p.card("user.data"), "backup_ip": p.ipv4("user.data", "192.168.44")}}
+
+    # extra and the legacy `context`
+    ev["extra"] = {
+        "customer_email": p.email("extra"),
+        p.email("extra.key", "plus"): {"orders": 3},
+        "payload_json": json.dumps({"user": {"email": p.email("extra.json"), "ip": p.ipv4("extra.json", "192.0.2")},
+                                    "password": p.password("extra.json"),
+                                    "nested": json.dumps({"card": p.card("extra.json.nested", "dashes")})}),
+        "escaped": f'upstream said: {{\\"password\\": \\"{p.password("extra.escaped")}\\"}}',
+        "db_url": p.pg_url("extra"),
+        "aws": p.aws("extra"),
+        "hex_token": f"api token {p.hex64('extra')} rejected",
+        "sentry_dsn_used": p.dsn("extra"),
+        "cards": [p.card("extra.list"), p.card("extra.list.sp", "spaces"), p.card("extra.list.da", "dashes", "amex")],
+        "ips": [p.ipv4("extra.ips", "203.0.113"), p.ipv4("extra.ips.p", "10.77.3"), p.ipv4("extra.ips.q", "172.16.9"),
+                p.ipv6("extra.ips", "full"), p.ipv6("extra.ips.c", "compressed")],
+        "auth_log": f"Authorization: Basic {p.basic('extra')}",
+    }
+    ev["context"] = {**(ev.get("context") or {}),
+                     "sys.argv": ["app.py", "--database-url", p.pg_url("context.argv")],
+                     "job": {"owner": p.email("context.job", "dashed"),
+                             "webhook": f"https://hooks.example.com/notify?sig={p.secret('context.sig')}"
+                                        f"&to={p.email_urlencoded('context.job')}"},
+                     "blocked": {p.ipv4("context.key", "198.51.100"): "rate limited",
+                                 p.ipv6("context.key", "mid"): "rate limited"}}
+
+    # fingerprints, dist, sdk, processing errors
+    ev["fingerprints"] = ["{{ default }}", f"payment-failed-{p.email('fingerprint')}"]
+    ev["dist"] = f"build-7-by-{p.email('dist', 'subdomain')}"
+    ev.setdefault("sdk", {})["options"] = {"dsn": p.dsn("sdk.dsn"), "transport_url": p.dsn("sdk.transport"),
+                                           "server_name": "shop-web-01"}
+    ev["errors"] = [{"type": "invalid_data", "name": "user.ip_address",
+                     "value": f"not-an-ip {p.ipv4('errors', '172.16.9')}"},
+                    {"type": "invalid_attribute", "name": "contexts.customer",
+                     "value": {"email": p.email("errors.value")}}]
+    return ev
+
+
+VARIANTS = {
+    "checkout": {"query": "pairs", "data": "dict", "tags": "dicts", "user_id": "number", "user_ip": "v4",
+                 "cookies": "dict"},
+    "orders": {"query": "string", "data": "form-string", "tags": "dicts", "user_id": "email", "user_ip": "v4",
+               "cookies": "string"},
+    "orders_1001": {"query": "pairs", "data": "form-dict", "tags": "pairs", "user_id": "number", "user_ip": "v6",
+                    "cookies": "dict"},
+    "typeerror": {"query": "string", "data": "raw-json", "tags": "dicts", "user_id": "number", "user_ip": "v6",
+                  "cookies": "dict"},
+}
+
+
+def _event_scope(event_body: dict) -> str:
+    event_id = event_body.get("eventID") or event_body.get("event_id")
+    return next(name for name, eid in EVENT_IDS.items() if eid == event_id)
+
+
+# --- planting into issues ----------------------------------------------------------
+
+
+def _plant_issue(issue: dict, event_title: str | None, event_culprit: str | None, cut=False) -> dict:
+    p = Planter(f"issue:{issue['id']}")
+    if cut:  # a GlitchTip-style title, cut at 100 characters in the middle of an email
+        issue["title"] = f"ValueError: Invalid login for account holder {p.email_cut('title.cut')}\u2026"
+    if event_title:  # a detailed issue: the same text as its events
+        issue["title"] = event_title
+        issue["metadata"] = {**issue.get("metadata", {}), "value": event_title.split(": ", 1)[1]}
+        issue["culprit"] = event_culprit
+    else:
+        original = issue["title"]
+        if not cut:
+            issue["title"] = f"{original} for {p.email('title', 'plus')} at {p.ipv4('title', '192.0.2')}"
+        issue["culprit"] = f"GET /api/clients/{p.ipv4('culprit', '203.0.113')}/orders?token={p.sntryu('culprit')}"
+        issue["metadata"] = {**issue.get("metadata", {}),
+                             "value": f"{original}; card {p.card('metadata', 'spaces')} key {p.aws('metadata')}"}
+    issue["assignedTo"] = {"type": "user", "id": str(300 + int(issue["id"])),
+                           "name": p.email("assignedTo.name", "upper"),
+                           "email": p.email("assignedTo.email", "dashed")}
+    return issue
+
+
+def _plant_issue_detail(issue: dict) -> dict:
+    """What Sentry's issue detail adds beyond the list item: releases, tags, activity."""
+    p = Planter(f"issue:{issue['id']}")
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    release = {"version": "shop@2.4.1", "shortVersion": "2.4.1", "dateCreated": "2026-11-20T10:00:00Z",
+               "lastCommit": {"id": sha, "message": (f"fix checkout for {p.email('release.commit')} "
+                                                     f"(reported from {p.ipv4('release.commit', '192.168.44')})"),
+                              "author": {"name": "Release Bot", "email": p.email("release.author", "subdomain")}},
+               "authors": [{"name": "Release Bot", "email": p.email("release.authors", "plus")}],
+               "lastDeploy": {"environment": "production",
+                              "url": f"https://deploy:{p.password('release.deploy')}@ci.example.com/job/42"}}
+    issue["firstRelease"] = release
+    issue["lastRelease"] = copy.deepcopy(release)
+    issue["tags"] = [
+        {"key": "url", "name": "URL", "totalValues": 1,
+         "topValues": [{"key": "url", "name": f"https://shop.example.com/u/{p.email('tags.url')}",
+                        "value": f"https://shop.example.com/u/{p.email('tags.url')}", "count": 1}]},
+        {"key": "client_ip", "name": "Client Ip", "totalValues": 1,
+         "topValues": [{"key": "client_ip", "name": p.ipv4("tags.ip", "10.77.3"),
+                        "value": p.ipv4("tags.ip", "10.77.3"), "count": 1}]},
+        {"key": "user", "name": "User", "totalValues": 2,
+         "topValues": [{"key": "user", "name": p.email("tags.user"), "value": f"email:{p.email('tags.user')}",
+                        "count": 1},
+                       {"key": "user", "name": p.username("tags.user"),
+                        "value": f"username:{p.username('tags.user')}", "count": 1}]},
+        {"key": "card", "name": "Card", "totalValues": 1,
+         "topValues": [{"key": "card", "name": p.card("tags.card"), "value": p.card("tags.card"), "count": 1}]},
+        {"key": "server_name", "name": "Server", "totalValues": 1,
+         "topValues": [{"key": "server_name", "name": "shop-web-01", "value": "shop-web-01", "count": 1}]},
+    ]
+    issue["statusDetails"] = {"actor": {"id": "3", "email": p.email("statusDetails"),
+                                        "name": p.email("statusDetails.name", "upper")}}
+    issue["participants"] = [{"id": "3", "email": p.email("participants"), "username": p.username("participants"),
+                              "name": "Support Lead"}]
+    issue["activity"] = [{"id": "1", "type": "note", "dateCreated": "2026-11-23T02:00:00Z",
+                          "data": {"text": (f"Customer {p.email('activity')} called from "
+                                            f"{p.ipv6('activity', 'full')}; card {p.card('activity', 'dashes')}")},
+                          "user": {"id": "3", "email": p.email("activity.user"), "name": "Support Lead"}}]
+    return issue
+
+
+# --- build the corpus once ---------------------------------------------------------
+
+_BODIES: dict[str, object] = {}
+
+
+def _build() -> None:
+    for name, (issue_id, short_id, prefix) in ISSUES.items():
+        latest = _plant_event(_load(f"{prefix}_event_latest"), name, VARIANTS[name])
+        events = _load(f"{prefix}_events")
+        for item in events:
+            scope = _event_scope(item)
+            _plant_event(item, scope, VARIANTS[scope])
+        _BODIES[f"{name}_event"] = latest
+        _BODIES[f"{name}_events"] = events
+        _BODIES[f"{name}_titles"] = (latest["title"], latest["culprit"])
+    lists = {}
+    for project in ("backend", "frontend"):
+        items = _load(f"org_issues_{project}")
+        for item in items:
+            detailed = DETAILED.get(item["id"])
+            name = next((n for n, v in ISSUES.items() if v[0] == item["id"]), None)
+            title, culprit = _BODIES[f"{name}_titles"] if detailed and name else (None, None)
+            _plant_issue(item, title, culprit, cut=item is items[-1])
+        lists[project] = items
+    _BODIES["issues_backend"], _BODIES["issues_frontend"] = lists["backend"], lists["frontend"]
+    for name, (issue_id, _short, prefix) in ISSUES.items():
+        body = _load(f"{prefix}_issue")
+        list_item = next(i for items in lists.values() for i in items if i["id"] == issue_id)
+        for key in ("title", "culprit", "metadata", "assignedTo"):
+            body[key] = copy.deepcopy(list_item[key])
+        _BODIES[f"{name}_issue"] = _plant_issue_detail(body)
+
+
+_build()
+
+
+def _build_error_bodies() -> dict:
+    """JSON error answers that quote secrets back (status -> body)."""
+    p = Planter("error-body")
+    return {
+        404: {"detail": f"No issue for {p.email('404')} (asked from {p.ipv4('404', '203.0.113')})"},
+        403: {"detail": f"Token {p.sntrys('403')} lacks the scope event:read"},
+        401: {"detail": f"Invalid token header. Authorization: Bearer {p.bearer('401')}"},
+        400: {"query": [f"Invalid query near user.email:{p.email('400', 'plus')} and {p.card('400', 'spaces')}"]},
+        409: [{"conflict": f"release owned by {p.email('409', 'upper')} at {p.ipv6('409', 'compressed')}"}],
+        500: {"detail": {"message": f"database {p.pg_url('500')} unavailable", "code": "db"}},
+        503: {"detail": f"upstream {p.ipv6('503', 'full')} refused key {p.aws('503')}"},
+    }
+
+
+ERROR_BODIES = _build_error_bodies()
+SERVED = [v for v in PLANTED if not PLACES[v].split(": ", 1)[1].startswith("error-body")]
+
+
+# --- public accessors (fresh deep copies) -----------------------------------------------
+
+
+def issue(name: str) -> dict:
+    """The issue detail body of `checkout` (16), `orders` (17) or `typeerror` (20)."""
+    return copy.deepcopy(_BODIES[f"{name}_issue"])
+
+
+def issue_list(project: str | None = None) -> list:
+    """The organization issue list (both projects, newest first, as the demo router serves it)."""
+    if project:
+        return copy.deepcopy(_BODIES[f"issues_{project}"])
+    items = copy.deepcopy(_BODIES["issues_backend"] + _BODIES["issues_frontend"])
+    items.sort(key=lambda i: i["lastSeen"], reverse=True)
+    return items
+
+
+def event(name: str) -> dict:
+    """The latest event of an issue (camelCase, as `/events/latest/` answers)."""
+    return copy.deepcopy(_BODIES[f"{name}_event"])
+
+
+def event_list(name: str) -> list:
+    """The events of an issue (snake_case, as GlitchTip's `/events/` answers)."""
+    return copy.deepcopy(_BODIES[f"{name}_events"])
+
+
+class CorpusRouter(DemoAdapter):
+    """The --demo router, serving the corpus in place of the recorded bodies."""
+
+    _NAMES = {v[0]: name for name, v in ISSUES.items()}
+
+    def __init__(self):
+        super().__init__()
+        self.issues = issue_list()
+
+    def issue_detail(self, found):
+        name = self._NAMES.get(found["id"])
+        return _BODIES[f"{name}_issue"] if name else found
+
+    def events(self, issue_id):
+        name = self._NAMES.get(issue_id)
+        return _BODIES[f"{name}_events"] if name else []
+
+    def pick_event(self, issue_id, events, which):
+        name = self._NAMES.get(issue_id)
+        if which in ("latest", "recommended") and name:
+            return _BODIES[f"{name}_event"]
+        if which == "oldest" and events:
+            return events[-1]
+        return next((e for e in events if e.get("event_id") == which), None)
+
+
+_UNTAGGED = [n for n in NEEDLES if "audit" not in n.lower()]  # IPs, cards, hex, DSN keys, Basic
+
+
+def leaks(text: str) -> list[str]:
+    """The planted (and recorded) secrets found in `text`, each with its place.
+
+    Most planted values contain `audit`: when the text has no `audit` at all,
+    only the others (IPs, cards, hex tokens, ...) need a look."""
+    pool = NEEDLES if "audit" in text.lower() else _UNTAGGED
+    found = [f"{needle!r} ({PLACES[NEEDLES[needle]]})" for needle in pool if needle in text]
+    found += [f"{value!r} (recorded by the SDKs)" for value in RECORDED_PLANTED if value in text]
+    return found
