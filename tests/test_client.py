@@ -169,3 +169,11 @@ def test_body_cut_mid_answer_is_retried_then_exit_6(run, standin):
     result = run("list-issues")
     assert result.code == 6, result.err
     assert result.out == "" and len(standin.log) == 2
+
+
+def test_verbose_log_is_redacted_and_never_holds_the_token(run, standin):
+    result = run("list-issues", "--query", "user.email:jane.doe@example.com 8.8.4.4", "--verbose")
+    assert result.code == 0
+    assert "GET /api/0/organizations/acme/issues/" in result.err
+    assert "jane.doe@example.com" not in result.err and "8.8.4.4" not in result.err
+    assert "standin-token" not in result.err

@@ -133,7 +133,10 @@ class SentryClient:
         raise http_error(status, data, is_json, method, self._display(url), scope)
 
     def _note(self, message: str) -> None:
-        self.log(f"sentry-api: {message}")
+        """A line on stderr: retry notices, --verbose requests. Redacted like all output."""
+        from .redact import redact_text
+        secrets = (self.settings.token,) if self.settings.token else ()
+        self.log(f"sentry-api: {redact_text(message, secrets=secrets)}")
 
     def _display(self, url: str) -> str:
         return url[len(self.settings.base_url):] if url.startswith(self.settings.base_url) else url
