@@ -40,7 +40,8 @@ class Run:
 
     @property
     def error(self):
-        return json.loads(self.err.strip().splitlines()[-1])["error"]
+        lines = [line for line in self.err.splitlines() if line.startswith('{"error"')]
+        return json.loads(lines[-1])["error"]
 
 
 @pytest.fixture
