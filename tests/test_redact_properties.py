@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sentry_skill.redact import AWS_KEY, CARD, EMAIL, IP, TOKEN, redact, redact_text
+from audit_corpus import _luhn_complete  # one Luhn helper for the corpus and the properties
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -94,16 +95,6 @@ hex_tokens = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64).map(
     lambda t: t.upper() if t.startswith("f") else t)
 aws_keys = st.builds(lambda prefix, body: prefix + body, st.sampled_from(["AKIA", "ASIA"]),
                      st.text(alphabet=string.ascii_uppercase + string.digits, min_size=16, max_size=16))
-
-
-def _luhn_complete(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
 
 
 @st.composite
