@@ -28,10 +28,16 @@ RETRY_WAIT = 0.5          # seconds before the single retry of a GET
 MAX_RATE_LIMIT_WAIT = 5   # a longer 429 wait is reported, not slept through
 MAX_PAGES = 100           # a walk never asks for more pages than this
 MAX_REDIRECTS = 3
+MAX_BODY_BYTES = 32 * 1024 * 1024  # no Sentry answer we read comes near this
+READ_CHUNK = 64 * 1024
 TRANSIENT_ERRORS = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
 # The server's error detail is kept whole here (bounded only against huge pages);
 # output.emit_error redacts it first and cuts it after, so no secret is split.
 ERROR_BODY_CHARS = 20_000
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 @dataclass
@@ -67,6 +73,10 @@ class SentryClient:
             last = attempt == attempts
             try:
                 response = self._send(method, url, params, json_body)
+                body = _read_body(response)
+            except BodyTooLarge:
+                raise ApiError(f"{method} {self._display(url)} answered with more than {MAX_BODY_BYTES >> 20} MB.",
+                               hint="Check --base-url; ask for less with --limit.") from None
             except TRANSIENT_ERRORS as exc:
                 kind = ("timed out" if isinstance(exc, requests.Timeout) else
                         "lost the connection mid-answer" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
@@ -89,7 +99,7 @@ class SentryClient:
                 self._note(f"HTTP {status}; retrying once")
                 self.sleep(RETRY_WAIT)
                 continue
-            return self._finish(method, url, response, scope)
+            return self._finish(method, url, response, body, scope)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, method, url, params, json_body, hops=0):
@@ -100,7 +110,7 @@ class SentryClient:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
         response = self.session.request(method, url, params=params, json=json_body,
                                         headers=headers, timeout=self.timeout,
-                                        allow_redirects=False)
+                                        allow_redirects=False, stream=True)
         if response.is_redirect:
             # Follow only a same-host redirect of a GET: the token stays home and a
             # redirected write would silently turn into a GET.
@@ -118,11 +128,17 @@ class SentryClient:
             return self._send(method, nxt, None, json_body, hops + 1)
         return response
 
-    def _finish(self, method, url, response, scope) -> Response:
+    def _finish(self, method, url, response, body, scope) -> Response:
         status = response.status_code
-        body = response.content  # already read: a drop mid-body surfaced in request()
         data, is_json = _decode(body)
         if 200 <= status < 300:
+            if method == "GET" and not is_json:
+                what = "an empty body" if not body.strip() else "something that is not JSON"
+                raise ApiError(
+                    f"{method} {self._display(url)} answered {status} with {what}.",
+                    status=status,
+                    hint="Check --base-url / SENTRY_BASE_URL: it must be the Sentry server's address.",
+                )
             if not is_json and status != 204 and body.strip():
                 raise ApiError(
                     f"{method} {self._display(url)} answered {status} with something that is not JSON.",
@@ -143,12 +159,13 @@ class SentryClient:
 
     # -- conveniences ------------------------------------------------------
 
-    def get(self, path, params=None, *, scope=None):
-        return self.request("GET", path, params=params, scope=scope).data
+    def get(self, path, params=None, *, scope=None, expect=None):
+        return _expect(self.request("GET", path, params=params, scope=scope).data, expect, path)
 
-    def get_first(self, route: str, paths: list, params=None, *, scope=None):
+    def get_first(self, route: str, paths: list, params=None, *, scope=None, expect=None):
         """GET the first of `paths` that exists on this server (see request_first)."""
-        return self.request_first(route, paths, params, scope=scope)[0].data
+        response, path = self.request_first(route, paths, params, scope=scope)
+        return _expect(response.data, expect, path)
 
     def send_first(self, route: str, method: str, paths: list, params=None, json_body=None, *, scope=None):
         """A write to the first of `paths` that exists here; returns the response."""
@@ -225,6 +242,26 @@ class SentryClient:
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
+
+
+def _expect(data, kind, path):
+    """An answer of the wrong JSON type is the server's fault: exit 7, not a crash later."""
+    if kind is not None and not isinstance(data, kind):
+        raise ApiError(f"{path} answered {type(data).__name__}, not the {kind.__name__} it should.",
+                       hint="Check --base-url: it must be a Sentry-compatible server.")
+    return data
+
+
+def _read_body(response) -> bytes:
+    """The whole body, within MAX_BODY_BYTES; a drop mid-body raises a transient error."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            response.close()
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _header(headers, name):

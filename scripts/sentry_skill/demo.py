@@ -44,6 +44,7 @@ class DemoAdapter(BaseAdapter):
         response.status_code = status
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json", **headers})
         response._content = b"" if body is None else json.dumps(body).encode()
+        response._content_consumed = True  # the body is all here: streaming reads take it as is
         response.url, response.request, response.encoding = request.url, request, "utf-8"
         return response
 

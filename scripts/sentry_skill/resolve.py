@@ -46,19 +46,20 @@ def issue_paths(client, org: str, ref: IssueRef, suffix: str = "") -> list:
 
 
 def get_issue(client, org: str, ref: IssueRef, params=None) -> dict:
-    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref), params, scope=EVENT_READ)
+    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref), params, scope=EVENT_READ, expect=dict)
 
 
 def get_issue_event(client, org: str, ref: IssueRef, which: str) -> dict:
     """`which` is latest, oldest, recommended or an event id."""
-    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref, f"events/{seg(which)}/"), scope=EVENT_READ)
+    return client.get_first(ISSUE_ROUTE, issue_paths(client, org, ref, f"events/{seg(which)}/"), scope=EVENT_READ,
+                            expect=dict)
 
 
 def lookup_short_id(client, org: str, short_id: str) -> dict:
     """Short id -> the issue object."""
     try:
         found = client.get_first("shortid", [f"/organizations/{seg(org)}/shortids/{seg(short_id)}/"],
-                                 scope=EVENT_READ)
+                                 scope=EVENT_READ, expect=dict)
     except SentryError as exc:
         if not route_missing(exc):
             raise
@@ -74,7 +75,7 @@ def lookup_short_id(client, org: str, short_id: str) -> dict:
 def _find_short_id_in_list(client, org: str, short_id: str) -> dict:
     """For servers without /shortids/: ask the issue search, then walk the list."""
     path = f"/organizations/{seg(org)}/issues/"
-    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=EVENT_READ)
+    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=EVENT_READ, expect=list)
     match = _match_short_id(hits, short_id)
     if match:
         return match
@@ -97,11 +98,11 @@ def lookup_event_id(client, org: str, event_id: str) -> dict:
     """Event id -> {"issueId", "project", "event"} with the full event."""
     try:
         found = client.get_first("eventid", [f"/organizations/{seg(org)}/eventids/{seg(event_id)}/"],
-                                 scope=ORG_READ)
+                                 scope=ORG_READ, expect=dict)
     except SentryError as exc:
         if not route_missing(exc):
             raise
-        hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ)
+        hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ, expect=list)
         if not isinstance(hits, list) or not hits:
             raise NotFound(f"No event with id {event_id} in {org}.",
                            hint="Events expire with the retention period; check the id.") from None

@@ -83,7 +83,7 @@ def event_detail(ctx):
         event = get_issue_event(client, ref.org or ctx.org, ref, event_id)
     elif project:
         event = client.get(f"/projects/{seg(ctx.org)}/{seg(project)}/events/{seg(event_id)}/",
-                           scope=PROJECT_READ)
+                           scope=PROJECT_READ, expect=dict)
     else:
         event = lookup_event_id(client, ctx.org, event_id)["event"]
 

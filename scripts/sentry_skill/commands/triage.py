@@ -158,7 +158,7 @@ def _resolve_assignee(ctx, org: str, body: dict) -> None:
     if not who.startswith("team:") or who[5:].isdigit():
         return
     slug = check_slug(who[5:], "Team")
-    team = ctx.client.get(f"/teams/{seg(org)}/{seg(slug)}/", scope="team:read")
+    team = ctx.client.get(f"/teams/{seg(org)}/{seg(slug)}/", scope="team:read", expect=dict)
     body["assignedTo"] = f"team:{team['id']}"
 
 
