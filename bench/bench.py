@@ -8,6 +8,7 @@ times, and prints Markdown tables with medians.
   python3 bench/bench.py                    # 7 runs per command
   python3 bench/bench.py --runs 15
   python3 bench/bench.py --compare "sentry-cli issues list -o acme -p backend"
+  (sentry-cli: `npm install @sentry/cli`; its binary comes inside the registry package)
 
 --compare runs any other command line the same way, with SENTRY_URL,
 SENTRY_BASE_URL, SENTRY_HOST, SENTRY_AUTH_TOKEN and SENTRY_ORG pointing at the
@@ -34,6 +35,7 @@ SCRIPT = str(ROOT / "scripts" / "sentry_api.py")
 SCENARIOS = [
     ("--help", ["--help"]),
     ("list-issues --limit 20", ["list-issues", "--limit", "20", "--query", ""]),
+    ("list-issues --project backend --query ''", ["list-issues", "--project", "backend", "--query", ""]),
     ("issue-detail BACKEND-C", ["issue-detail", "BACKEND-C"]),
     ("issue-detail BACKEND-C --latest-event", ["issue-detail", "BACKEND-C", "--latest-event"]),
     ("issue-events BACKEND-C", ["issue-events", "BACKEND-C"]),

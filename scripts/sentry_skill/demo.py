@@ -59,6 +59,9 @@ class DemoAdapter(BaseAdapter):
         m = re.fullmatch(r"/api/0/organizations/acme/issues/", path)
         if m:
             return self.issue_list(path, query)
+        m = re.fullmatch(r"/api/0/projects/acme/([^/]+)/issues/", path)
+        if m:  # the older project-scoped list, as other clients still use it
+            return self.issue_list(path, {**query, "project": [m.group(1)]})
         m = re.fullmatch(r"/api/0/organizations/acme/shortids/([^/]+)/", path)
         if m:
             issue = self.find_issue(m.group(1))
