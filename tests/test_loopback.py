@@ -214,3 +214,19 @@ def test_formats(run, standin):
     assert len(lines) == 4 and json.loads(lines[-1])["next_cursor"]
     table = run("list-issues", "--limit", "2", "--format", "table").out.splitlines()
     assert table[0].split()[:2] == ["id", "shortId"] and len(table) == 4
+
+
+def test_issue_and_latest_event_are_fetched_concurrently(run, standin):
+    # Both answers take 0.6 s: one after the other would need 1.2 s.
+    import time
+    from sentry_skill.demo import DemoAdapter
+    issue = json.dumps(DemoAdapter().issue_detail(DemoAdapter().find_issue("17"))).encode()
+    event = json.dumps(DemoAdapter().pick_event("17", [], "latest")).encode()
+    standin.fail(r"/issues/17/$", Fault(200, issue, delay=0.6))
+    standin.fail(r"/issues/17/events/latest/$", Fault(200, event, delay=0.6))
+    started = time.monotonic()
+    result = run("issue-detail", "17", "--latest-event")
+    elapsed = time.monotonic() - started
+    assert result.code == 0 and result.json["latestEvent"]["eventID"]
+    assert len(standin.log) == 2
+    assert elapsed < 1.1, elapsed
