@@ -232,15 +232,16 @@ def bulk_update_issues(ctx):
     client = ctx.client
     if refs:
         ids = list(dict.fromkeys(numeric_issue_id(client, ref.org or org, ref) for ref in refs))
+        total = len(ids)
     else:
         params = {"query": args.query}
         if projects:
             params["project"] = projects
         if args.environment:
             params["environment"] = args.environment
-        ids = _matching_ids(client, path, params, args.max, EVENT_READ)
-    if len(ids) > args.max:
-        raise WriteRefused(f"This would change {len(ids)} issues, more than --max {args.max}.",
+        ids, total = _matching_ids(client, path, params, args.max, EVENT_READ)
+    if total > args.max:
+        raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
                            hint="Narrow --query, or raise --max if you mean it.")
     if not ids:
         return Result({"matched": 0, "updated": 0})
@@ -260,20 +261,26 @@ def bulk_update_issues(ctx):
                    **_changed(answer.data if answer else {}, body, {})})
 
 
-def _matching_ids(client, path, params, maximum, scope) -> list:
-    """The ids the query selects now: what is counted is exactly what gets changed."""
+def _matching_ids(client, path, params, maximum, scope) -> tuple[list, int]:
+    """(ids, total) the query selects now: what is counted is exactly what gets changed.
+
+    One GET answers it when the server sends X-Hits or the matches fit one page;
+    otherwise the walk goes on only until it passes --max.
+    """
+    from ..pagination import next_cursor_from_link
+
     first = client.request("GET", path, params={**params, "limit": min(BULK_CHUNK, maximum + 1)}, scope=scope)
     items = first.data if isinstance(first.data, list) else []
-    hits = next((v for k, v in first.headers.items() if k.lower() == "x-hits"), None)
-    if hits and hits.isdigit() and int(hits) > maximum:
-        return [None] * int(hits)  # only the count matters: it is over --max
-    from ..pagination import next_cursor_from_link
-    link = next((v for k, v in first.headers.items() if k.lower() == "link"), None)
-    cursor = next_cursor_from_link(link)
+    headers = {k.lower(): v for k, v in first.headers.items()}
+    hits = headers.get("x-hits", "")
+    if hits.isdigit() and int(hits) > maximum:
+        return [], int(hits)
+    cursor = next_cursor_from_link(headers.get("link"))
     if cursor and len(items) <= maximum:
         more, _ = client.paginate(path, params, limit=maximum + 1 - len(items), cursor=cursor, scope=scope)
         items += more
-    return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+    ids = [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+    return ids, len(ids)
 
 
 def delete_issue(ctx):
