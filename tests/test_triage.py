@@ -235,3 +235,17 @@ def test_403_on_a_write_names_its_scope(run, standin, argv, scope):
     standin.fail(r"/issues/(17/)?$", Fault(403, b'{"detail":"You do not have permission to perform this action."}'))
     result = run(*argv)
     assert result.code == 4 and scope in result.error["hint"]
+
+
+def test_bulk_count_walks_on_when_the_server_sends_no_total(run, standin):
+    link = {"Link": '<x>; rel="next"; results="true"; cursor="0:2:0"'}
+    page1 = b'[{"id":"17","shortId":"BACKEND-C"},{"id":"16","shortId":"BACKEND-B"}]'
+    page2 = b'[{"id":"15","shortId":"BACKEND-A"}]'
+    standin.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, page1, link), Fault(200, page2))
+    result = run("bulk-update-issues", "--query", "is:unresolved", "--seen", "--max", "3", "--dry-run")
+    assert result.code == 0, result.err
+    assert result.json["matched"] == 3
+    assert [e["query"]["limit"] for e in standin.log] == [["4"], ["2"]]
+    standin.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, page1, link), Fault(200, page1 + b""))
+    result = run("bulk-update-issues", "--query", "is:unresolved", "--seen", "--max", "3", "--dry-run")
+    assert result.code == 8 and "4 issues" in result.error["message"]
