@@ -145,7 +145,7 @@ class SentryClient:
                     status=status,
                     hint="Check --base-url / SENTRY_BASE_URL: it must be the Sentry server's address.",
                 )
-            return Response(status, dict(response.headers), data, url)
+            return Response(status, response.headers, data, url)  # requests' case-insensitive mapping
         raise http_error(status, data, is_json, method, self._display(url), scope)
 
     def _note(self, message: str) -> None:
@@ -222,7 +222,7 @@ class SentryClient:
                 raise ApiError(f"Expected a list from {path}, got {type(page).__name__}.",
                                hint="Check --base-url: it must be the Sentry server's address.")
             items.extend(page[: limit - len(items)])
-            following = next_cursor_from_link(_header(response.headers, "Link"))
+            following = next_cursor_from_link(response.headers.get("Link"))
             if not page or not following:
                 return items, None
             if following == cursor or following in seen:
@@ -262,13 +262,6 @@ def _read_body(response) -> bytes:
             raise BodyTooLarge()
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _header(headers, name):
-    for key, value in headers.items():
-        if key.lower() == name.lower():
-            return value
-    return None
 
 
 def _decode(body: bytes):
@@ -329,7 +322,7 @@ def http_error(status, data, is_json, method, where, scope) -> SentryError:
 
 def rate_limit_wait(headers) -> float | None:
     """Seconds to wait as Retry-After (seconds or HTTP date) or the reset header says."""
-    retry_after = _header(headers, "Retry-After")
+    retry_after = headers.get("Retry-After")
     if retry_after:
         retry_after = retry_after.strip()
         try:
@@ -340,7 +333,7 @@ def rate_limit_wait(headers) -> float | None:
                 return max(0.0, when.timestamp() - time.time())
             except (TypeError, ValueError):
                 pass
-    reset = _header(headers, "X-Sentry-Rate-Limit-Reset")
+    reset = headers.get("X-Sentry-Rate-Limit-Reset")
     if reset:
         try:
             return max(0.0, float(reset) - time.time())

@@ -8,6 +8,8 @@ GlitchTip's snake_case event lists.
 
 from __future__ import annotations
 
+import json
+
 TITLE_CHARS = 200
 VALUE_CHARS = 400
 CODE_CHARS = 160
@@ -221,18 +223,18 @@ def _frame_detail(frame) -> dict:
 def _compact(value) -> str:
     if isinstance(value, str):
         return value
-    import json
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def stack_frames(event) -> list:
     """In-app frames with context; runs of library frames collapsed to a count."""
     out = []
-    for exception in _exceptions(event):
+    exceptions = _exceptions(event)
+    for exception in exceptions:
         frames = _frames(exception)
         if not frames:
             continue
-        if len(_exceptions(event)) > 1:
+        if len(exceptions) > 1:
             out.append({"exception": exception.get("type")})
         library = 0
         for frame in frames:

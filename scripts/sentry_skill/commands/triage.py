@@ -271,11 +271,10 @@ def _matching_ids(client, path, params, maximum, scope) -> tuple[list, int]:
 
     first = client.request("GET", path, params={**params, "limit": min(BULK_CHUNK, maximum + 1)}, scope=scope)
     items = first.data if isinstance(first.data, list) else []
-    headers = {k.lower(): v for k, v in first.headers.items()}
-    hits = headers.get("x-hits", "")
+    hits = first.headers.get("X-Hits", "")
     if hits.isdigit() and int(hits) > maximum:
         return [], int(hits)
-    cursor = next_cursor_from_link(headers.get("link"))
+    cursor = next_cursor_from_link(first.headers.get("Link"))
     if cursor and len(items) <= maximum:
         more, _ = client.paginate(path, params, limit=maximum + 1 - len(items), cursor=cursor, scope=scope)
         items += more
