@@ -10,6 +10,10 @@ fingerprints, dist, sdk options, keys, JSON inside strings, URL-encoded forms,
 and the issue bodies (title, culprit, metadata, assignee, releases, tag top
 values, activity).
 
+Every token, key, card number and credential here is a fake made up for the audit
+(`sntrys_`/`sntryu_` strings, AKIA ids, 64-hex tokens, Luhn-valid test cards): none
+was ever issued by a real service.
+
 Each planted value is unique and recognisable (it carries `audit` or a unique
 number), so a leak names its place: `PLACES[value]`. `NEEDLES` adds fragments
 that must not survive either (an email's local part, a URL's password, a
