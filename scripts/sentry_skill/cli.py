@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import cached_property
 
 from . import __version__
 from .errors import EXIT_CODES, INTERNAL, OK, SentryError, UsageError
@@ -83,7 +82,8 @@ def _timeout(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .commands import MODULES
+    """The parser, with one sub-command per entry of the command table."""
+    from .commands import TABLE
 
     parser = Parser(prog="sentry_api.py", description=DESCRIPTION, epilog=_epilog(),
                     formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -93,39 +93,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in MODULES:
-        module.register(sub, common)
-    for choice in sub.choices.values():
-        choice.formatter_class = argparse.RawDescriptionHelpFormatter
+    for entry in TABLE:
+        _add_command(sub, common, entry)
     return parser
 
 
-class Context:
-    """What a command gets: its arguments, settings, and a client made on first use."""
+def _add_command(sub, common, entry) -> None:
+    from .commands.spec import REFS, WRITE_OPTIONS, list_options
 
-    def __init__(self, args, settings, session=None, sleep=None):
-        self.args, self.settings = args, settings
-        self._session, self._sleep = session, sleep
-
-    @property
-    def org(self) -> str:
-        from .ids import check_slug
-        return check_slug(self.settings.require_org(), "Organization")
-
-    @cached_property
-    def client(self):
-        from .client import SentryClient
-        from .config import require_token
-
-        require_token(self.settings)
-        session = self._session
-        if self.settings.demo and session is None:
-            from .demo import demo_session
-            session = demo_session()
-        options = {"session": session}
-        if self._sleep is not None:
-            options["sleep"] = self._sleep
-        return SentryClient(self.settings, **options)
+    p = sub.add_parser(entry.name, parents=[common], help=entry.summary,
+                       description=entry.description or entry.summary[0].upper() + entry.summary[1:] + ".",
+                       epilog=f"example: {entry.example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    for kind in entry.refs:
+        p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help)
+    sections: dict = {}
+    options = (*entry.options, *(list_options(entry) if entry.lists else ()),
+               *(WRITE_OPTIONS if entry.writes else ()))
+    for opt in options:
+        target = p
+        if opt.section:
+            target = sections.get(opt.section) or sections.setdefault(opt.section, p.add_argument_group(opt.section))
+        kwargs = {key: value for key, value in (
+            ("help", opt.help), ("type", opt.type), ("action", opt.action), ("const", opt.const),
+            ("choices", opt.choices), ("metavar", opt.metavar), ("dest", opt.dest)) if value is not None}
+        if opt.default is not None:
+            kwargs["default"] = opt.default
+        target.add_argument(opt.flag, **kwargs)
+    p.set_defaults(entry=entry)
 
 
 def main(argv=None, *, session=None, sleep=None) -> int:
@@ -149,8 +143,8 @@ def main(argv=None, *, session=None, sleep=None) -> int:
         if args.raw and (args.fields or args.max_bytes):
             raise UsageError("--fields and --max-bytes do not go with --raw.",
                              hint="They shape the compact output; --raw prints the whole answer.")
-        ctx = Context(args, settings, session=session, sleep=sleep)
-        result = args.run(ctx)
+        from .engine import Context, execute
+        result = execute(Context(args.entry, args, settings, session=session, sleep=sleep))
         from .output import build, render, write
         document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets, max_bytes=args.max_bytes)
         write(render(document, args.format), secrets)

@@ -1,5 +1,15 @@
-"""One module per resource group; each exposes `register(subparsers, common)`."""
+"""The command table: every command, one entry each, grouped by resource.
 
-from . import events, issues, triage
+Each group module declares its entries in `COMMANDS` (see spec.py for what an
+entry holds); the parser, the engine, the docs and the contract tests read
+them from here and from nowhere else.
+"""
 
-MODULES = (issues, events, triage)
+from . import events, issues
+
+TABLE = (*issues.COMMANDS, *events.COMMANDS)
+GROUPS = tuple(dict.fromkeys(entry.group for entry in TABLE))
+
+
+def find(name: str):
+    return next(entry for entry in TABLE if entry.name == name)

@@ -1,66 +1,24 @@
-"""Event commands: issue-events, event-detail."""
+"""Events: the entries of the event commands."""
 
 from __future__ import annotations
 
 from .. import shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
-from ..ids import check_slug, parse_event_id, parse_issue, seg
-from ..output import Result, parse_fields
-from .common import cursor_arg, limit_arg, select
+from ..ids import check_slug, parse_event_id, parse_issue
+from ..output import Result
+from .common import select
+from .spec import Command, Opt
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
 DEFAULT_BREADCRUMBS = 5
 
 
-def register(sub, common):
-    p = sub.add_parser(
-        "issue-events", parents=[common], help="the events of an issue, compact",
-        description="The issue's events, newest first.",
-        epilog="example: issue-events BACKEND-12 --limit 5",
-    )
-    p.add_argument("issue", metavar="ISSUE", help="numeric id, short id or issue URL")
-    p.add_argument("--query", help="event search, e.g. 'environment:production'")
-    p.add_argument("--limit", type=limit_arg, default=10, help="events to return (default 10)")
-    p.add_argument("--cursor", type=cursor_arg, help="next_cursor of a previous call")
-    p.set_defaults(run=issue_events, catalogue=list(shape.EVENT_SUMMARY_FIELDS))
-
-    p = sub.add_parser(
-        "event-detail", parents=[common], help="one event: exception, culprit frame, context",
-        description=("EVENT is an event id (with --project, or --issue, or neither: then it is looked "
-                     "up first), or latest/oldest/recommended with --issue."),
-        epilog="examples: event-detail latest --issue BACKEND-12 --stacktrace\n"
-               "          event-detail 7306aab8480d4cd19eac0d61c840f15c --project backend",
-    )
-    p.add_argument("event", metavar="EVENT", help="event id, or latest / oldest / recommended")
-    p.add_argument("--issue", metavar="ISSUE", help="the issue (numeric id, short id or URL)")
-    p.add_argument("--project", metavar="SLUG", help="the event's project (skips the lookup)")
-    p.add_argument("--stacktrace", action="store_true", help="add in-app frames with context lines")
-    p.add_argument("--breadcrumbs", type=int, default=0, metavar="N", help="add the last N breadcrumbs")
-    p.set_defaults(run=event_detail, catalogue=list(shape.EVENT_FIELDS))
-
-
-def issue_events(ctx):
-    from ..resolve import EVENT_READ, ISSUE_ROUTE, issue_paths
-
-    args = ctx.args
-    fields = parse_fields(args.fields, args.catalogue) or shape.EVENT_LIST_DEFAULT
-    ref = parse_issue(args.issue, ctx.settings.base_url)
-    org = ref.org or ctx.org
-    params = {"query": args.query} if args.query else {}
-    client = ctx.client
-    items, next_cursor = client.paginate(
-        issue_paths(client, org, ref, "events/"), params, limit=args.limit, cursor=args.cursor,
-        page_param="per_page", scope=EVENT_READ, route=ISSUE_ROUTE)
-    return Result(items, lambda event: shape.shape_event_summary(event, fields), is_list=True,
-                  next_cursor=next_cursor)
-
-
-def event_detail(ctx):
+def event_detail(ctx) -> Result:
+    """Three ways to an event: through its issue, through its project, or by its id alone."""
     from ..resolve import PROJECT_READ, get_issue_event, lookup_event_id
 
-    args = ctx.args
-    fields = parse_fields(args.fields, args.catalogue)
+    args, fields = ctx.args, ctx.fields
     if not 0 <= args.breadcrumbs <= 100:
         raise UsageError("--breadcrumbs takes 0 to 100.")
     # Naming a part in --fields asks for it, as its flag would.
@@ -82,7 +40,7 @@ def event_detail(ctx):
     if ref:
         event = get_issue_event(client, ref.org or ctx.org, ref, event_id)
     elif project:
-        event = client.get(f"/projects/{seg(ctx.org)}/{seg(project)}/events/{seg(event_id)}/",
+        event = client.get(ctx.expand("/projects/{org}/{project}/events/{event}/", project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)
     else:
         event = lookup_event_id(client, ctx.org, event_id)["event"]
@@ -91,3 +49,36 @@ def event_detail(ctx):
         compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs)
         return select(compact, fields)
     return Result(event, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
+
+
+COMMANDS = (
+    Command(
+        "issue-events", "events", "the events of an issue, compact",
+        "issue-events BACKEND-12 --limit 5",
+        description="The issue's events, newest first.",
+        path="/organizations/{org}/issues/{issue}/events/", fallback="/issues/{issue_id}/events/",
+        scope="event:read", refs=("issue",), page_param="per_page", limit=10,
+        options=(Opt("--query", "event search, e.g. 'environment:production'", param="query"),),
+        fields=tuple(shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(shape.EVENT_LIST_DEFAULT),
+        shape=shape.shape_event_summary,
+    ),
+    Command(
+        "event-detail", "events", "one event: exception, culprit frame, context",
+        "event-detail latest --issue BACKEND-12 --stacktrace",
+        description=("EVENT is an event id (with --project, or --issue, or neither: then it is looked "
+                     "up first), or latest/oldest/recommended with --issue.\n"
+                     "another example: event-detail 7306aab8480d4cd19eac0d61c840f15c --project backend"),
+        path="/organizations/{org}/issues/{issue}/events/{event}/", fallback="/issues/{issue_id}/events/{event}/",
+        scope="event:read",
+        options=(
+            Opt("event", "event id, or latest / oldest / recommended", metavar="EVENT"),
+            Opt("--issue", "the issue (numeric id, short id or URL)", metavar="ISSUE"),
+            Opt("--project", "the event's project (skips the lookup)", metavar="SLUG"),
+            Opt("--stacktrace", "add in-app frames with context lines", action="store_true"),
+            Opt("--breadcrumbs", "add the last N breadcrumbs", type=int, default=0, metavar="N"),
+        ),
+        fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
+        also=(("--project", "GET /projects/{org}/{project}/events/{event}/", "project:read"),
+              ("an event id alone", "GET /organizations/{org}/eventids/{event}/", "org:read")),
+    ),
+)

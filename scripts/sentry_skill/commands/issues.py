@@ -1,4 +1,4 @@
-"""Issue commands: list-issues, issue-detail, lookup-short-id."""
+"""Issues: the entries of the issue commands, reads and triage writes."""
 
 from __future__ import annotations
 
@@ -7,96 +7,55 @@ import re
 from .. import shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
-from ..ids import check_slug, parse_issue, parse_short_id, seg
-from ..output import Result, parse_fields
-from .common import cursor_arg, iso_arg, limit_arg, period_arg, select, time_params
+from ..ids import check_slug
+from ..output import Result
+from . import triage
+from .common import time_params
+from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
 
 SORT_RE = re.compile(r"^-?[a-z_]{1,30}$")
 # Parts of the list answer that no default field needs: collapsing them shrinks it.
 COLLAPSIBLE = {"stats": None, "lifetime": None, "filtered": None, "unhandled": "isUnhandled"}
+ISSUE_PATH = "/organizations/{org}/issues/{issue}/"
+LEGACY_ISSUE_PATH = "/issues/{issue_id}/"
 
 
-def register(sub, common):
-    p = sub.add_parser(
-        "list-issues", parents=[common], help="search the organization's issues",
-        description="Org-wide issue search, newest activity first. Default query: is:unresolved.",
-        epilog="example: list-issues --project backend --environment production --time-range 24h --limit 10",
-    )
-    p.add_argument("--project", action="append", metavar="SLUG_OR_ID",
-                   help="project slug or id; repeat for several (default: SENTRY_PROJECT, else all)")
-    p.add_argument("--query", default=None,
-                   help="Sentry search syntax (default 'is:unresolved'; '' for every issue)")
-    p.add_argument("--environment", action="append", metavar="ENV", help="repeatable")
-    p.add_argument("--time-range", type=period_arg, metavar="PERIOD", help="e.g. 24h, 7d, 30m")
-    p.add_argument("--start", type=iso_arg, help="ISO 8601 start (with --end)")
-    p.add_argument("--end", type=iso_arg, help="ISO 8601 end (with --start)")
-    p.add_argument("--sort", help="date (last seen, default), new, freq, user, trends, inbox")
-    p.add_argument("--limit", type=limit_arg, default=25, help="issues to return (default 25)")
-    p.add_argument("--cursor", type=cursor_arg, help="next_cursor of a previous call")
-    p.set_defaults(run=list_issues, catalogue=list(shape.ISSUE_FIELDS))
-
-    p = sub.add_parser(
-        "issue-detail", parents=[common], help="one issue; --latest-event adds its latest event",
-        description="One issue by numeric id, short id (BACKEND-12) or issue URL.",
-        epilog="example: issue-detail BACKEND-12 --latest-event",
-    )
-    p.add_argument("issue", metavar="ISSUE", help="numeric id, short id or issue URL")
-    p.add_argument("--latest-event", action="store_true", help="add the latest event, compact")
-    p.add_argument("--stacktrace", action="store_true", help="with --latest-event: in-app frames with context")
-    p.set_defaults(run=issue_detail, catalogue=list(shape.ISSUE_FIELDS) + ["latestEvent"])
-
-    p = sub.add_parser(
-        "lookup-short-id", parents=[common], help="short id -> issue (id, shortId, title, project, status)",
-        description="Resolve a short id such as BACKEND-12 to its issue.",
-        epilog="example: lookup-short-id BACKEND-12",
-    )
-    p.add_argument("short_id", metavar="SHORT_ID")
-    p.set_defaults(run=lookup_short_id, catalogue=list(shape.ISSUE_FIELDS))
+def sort_arg(text: str) -> str:
+    if not SORT_RE.match(text):
+        raise UsageError(f"--sort {text!r} is not a sort name.", hint="Use date, new, freq, user, trends or inbox.")
+    return text
 
 
-def list_issues(ctx):
-    args = ctx.args
-    fields = parse_fields(args.fields, args.catalogue) or shape.ISSUE_LIST_DEFAULT
-    projects = [check_slug(p, "Project") for p in (args.project or [])]
-    if args.sort is not None and not SORT_RE.match(args.sort):
-        raise UsageError(f"--sort {args.sort!r} is not a sort name.",
-                         hint="Use date, new, freq, user, trends or inbox.")
-    params = time_params(args)
-    params["query"] = "is:unresolved" if args.query is None else args.query
-    if args.environment:
-        params["environment"] = args.environment
-    if args.sort:
-        params["sort"] = args.sort
-    if not args.raw:
-        params["collapse"] = [name for name, field in COLLAPSIBLE.items() if field not in fields]
-    org = ctx.org
+def issue_list_params(ctx) -> dict:
+    """The time window, the collapsed parts, and the projects (default: SENTRY_PROJECT)."""
+    params = time_params(ctx.args)
+    if not ctx.args.raw:
+        params["collapse"] = [name for name, field in COLLAPSIBLE.items() if field not in ctx.shown_fields]
+    projects = [check_slug(p, "Project") for p in (ctx.args.project or [])]
     if not projects and ctx.settings.project:
         projects = [check_slug(ctx.settings.project, "Project")]
     if projects:
         params["project"] = projects
-    items, next_cursor = ctx.client.paginate(
-        f"/organizations/{seg(org)}/issues/", params, limit=args.limit, cursor=args.cursor,
-        scope="event:read")
-    return Result(items, lambda issue: shape.shape_issue(issue, fields), is_list=True,
-                  next_cursor=next_cursor)
+    return params
 
 
-def issue_detail(ctx):
-    from ..resolve import get_issue, get_issue_event
-
-    args = ctx.args
-    fields = parse_fields(args.fields, args.catalogue)
-    if args.stacktrace and not args.latest_event and "latestEvent" not in (fields or []):
+def check_stacktrace_needs_event(ctx) -> None:
+    if ctx.args.stacktrace and not ctx.args.latest_event and "latestEvent" not in (ctx.fields or []):
         raise UsageError("--stacktrace needs --latest-event here.",
                          hint="Or use: event-detail latest --issue ISSUE --stacktrace")
-    ref = parse_issue(args.issue, ctx.settings.base_url)
-    org = ref.org or ctx.org
-    client = ctx.client
+
+
+def issue_detail(ctx) -> Result:
+    """The issue and, when asked, its latest event: two requests at the same time."""
+    from ..resolve import get_issue, get_issue_event
+
+    args, fields = ctx.args, ctx.fields
+    ref, org, client = ctx.refs["issue"], ctx.org, ctx.client
     calls = [lambda: get_issue(client, org, ref)]
     if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
         calls.append(lambda: get_issue_event(client, org, ref, "latest"))
     answers = client.concurrently(*calls)
-    issue_fields = [f for f in (fields or shape.ISSUE_DETAIL_DEFAULT) if f != "latestEvent"]
+    issue_fields = [f for f in ctx.shown_fields if f != "latestEvent"]
     if len(answers) == 1:
         return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields))
     # Both parts are redacted together, then shaped side by side.
@@ -106,13 +65,94 @@ def issue_detail(ctx):
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 
-def lookup_short_id(ctx):
+def lookup_short_id(ctx) -> Result:
+    """One request on sentry.io; older servers get a search, then a walk of the list."""
     from ..resolve import lookup_short_id as lookup
 
-    args = ctx.args
-    fields = parse_fields(args.fields, args.catalogue) or shape.LOOKUP_DEFAULT
-    short_id = parse_short_id(args.short_id.strip())
-    if not short_id:
-        raise UsageError(f"{args.short_id!r} is not a short id.", hint="A short id looks like BACKEND-12.")
-    issue = lookup(ctx.client, ctx.org, short_id)
-    return Result(issue, lambda found: select(shape.shape_issue(found, fields), fields))
+    issue = lookup(ctx.client, ctx.org, ctx.refs["short_id"])
+    fields = ctx.shown_fields
+    return Result(issue, lambda found: shape.shape_issue(found, fields))
+
+
+def deleted(ctx, response) -> dict:
+    queued = response.status == 202
+    return {"id": ctx.refs["issue"].value, "deleted": "queued" if queued else "done",
+            "message": "Sentry removes the issue and its events in the background." if queued
+            else "The issue was deleted."}
+
+
+ISSUE_FIELDS = tuple(shape.ISSUE_FIELDS)
+
+COMMANDS = (
+    Command(
+        "list-issues", "issues", "search the organization's issues",
+        "list-issues --project backend --environment production --time-range 24h --limit 10",
+        description="Org-wide issue search, newest activity first. Default query: is:unresolved.",
+        path="/organizations/{org}/issues/", scope="event:read", page_param="limit", limit=25,
+        options=(
+            Opt("--project", "project slug or id; repeat for several (default: SENTRY_PROJECT, else all)",
+                action="append", metavar="SLUG_OR_ID"),
+            Opt("--query", "Sentry search syntax (default 'is:unresolved'; '' for every issue)", param="query",
+                default="is:unresolved"),
+            ENVIRONMENTS, *TIME_RANGE,
+            Opt("--sort", "date (last seen, default), new, freq, user, trends, inbox", param="sort", type=sort_arg),
+        ),
+        params=issue_list_params,
+        fields=ISSUE_FIELDS, default_fields=tuple(shape.ISSUE_LIST_DEFAULT), shape=shape.shape_issue,
+    ),
+    Command(
+        "issue-detail", "issues", "one issue; --latest-event adds its latest event",
+        "issue-detail BACKEND-12 --latest-event",
+        description="One issue by numeric id, short id (BACKEND-12) or issue URL.",
+        path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:read", refs=("issue",),
+        options=(
+            Opt("--latest-event", "add the latest event, compact", action="store_true"),
+            Opt("--stacktrace", "with --latest-event: in-app frames with context", action="store_true"),
+        ),
+        checks=(check_stacktrace_needs_event,),
+        fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=tuple(shape.ISSUE_DETAIL_DEFAULT),
+        run=issue_detail,
+        also=(("--latest-event", "GET /organizations/{org}/issues/{issue}/events/latest/", "event:read"),),
+    ),
+    Command(
+        "lookup-short-id", "issues", "short id -> issue (id, shortId, title, project, status)",
+        "lookup-short-id BACKEND-12",
+        description="Resolve a short id such as BACKEND-12 to its issue.",
+        path="/organizations/{org}/shortids/{short_id}/", scope="event:read", refs=("short_id",),
+        fields=ISSUE_FIELDS, default_fields=tuple(shape.LOOKUP_DEFAULT), run=lookup_short_id,
+    ),
+    Command(
+        "update-issue", "issues", "change one issue: status, archive, assignee, bookmark, priority",
+        "update-issue BACKEND-12 --status resolvedInNextRelease --dry-run",
+        description=("Change one issue. Refused unless writes are allowed; --dry-run shows the request.\n"
+                     "more examples: update-issue BACKEND-12 --archive --until-escalating --allow-write\n"
+                     "               update-issue BACKEND-12 --assign team:backend --allow-write"),
+        method="PUT", path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:write", refs=("issue",),
+        options=triage.CHANGE_OPTIONS, body=triage.change_body, run=triage.update_issue,
+        also=(("--assign team:SLUG", "GET /teams/{org}/{team}/", "team:read"),),
+    ),
+    Command(
+        "bulk-update-issues", "issues", "change many issues, by --id or by --query",
+        "bulk-update-issues --query 'is:unresolved release:1.2.3' --project backend --status resolved --dry-run",
+        description=("Change several issues at once. Counts the issues first (one GET), refuses above --max, "
+                     "and needs --confirm as well as --allow-write."),
+        method="PUT", path="/organizations/{org}/issues/", scope="event:write", confirm=True,
+        options=(
+            Opt("--id", "an issue (repeatable)", action="append", dest="ids", metavar="ISSUE"),
+            Opt("--query", "select the issues matching this search instead of --id"),
+            Opt("--project", "with --query (repeatable)", action="append", metavar="SLUG_OR_ID"),
+            Opt("--environment", "with --query (repeatable)", action="append", metavar="ENV"),
+            Opt("--max", "refuse to touch more issues than this (default 100)", type=triage.limit_arg, default=100),
+            *triage.CHANGE_OPTIONS,
+        ),
+        checks=(triage.check_bulk_selection,), body=triage.change_body, run=triage.bulk_update_issues,
+        also=(("--query", "GET /organizations/{org}/issues/ (the count)", "event:write"),),
+    ),
+    Command(
+        "delete-issue", "issues", "delete one issue and its events (queued by the server)",
+        "delete-issue BACKEND-12 --dry-run",
+        description="Delete one issue. Needs --allow-write and --confirm, and a token with event:admin.",
+        method="DELETE", path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:admin", refs=("issue",),
+        answer=deleted,
+    ),
+)

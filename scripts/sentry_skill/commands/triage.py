@@ -1,4 +1,7 @@
-"""Triage writes: update-issue, bulk-update-issues, delete-issue (all behind safety.py)."""
+"""Triage writes: the change flags, their body, and the run of update-issue and bulk-update-issues.
+
+The engine has checked the input and passed the safety gate before any of this runs.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ import re
 from ..errors import ApiError, UsageError, WriteRefused
 from ..ids import check_slug, parse_issue, seg
 from ..output import Result
-from ..safety import Write, check, perform
+from ..safety import Write, perform
 from .common import limit_arg
+from .spec import Opt
 
 DURATION_RE = re.compile(r"^([1-9][0-9]{0,5})([mhdw])$")
 MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080}
@@ -16,67 +20,29 @@ BULK_CHUNK = 100  # ids per bulk request (the API's own cap)
 CHANGED_KEYS = ("status", "substatus", "statusDetails", "assignedTo", "isBookmarked", "hasSeen", "priority")
 
 
-def register(sub, common):
-    p = sub.add_parser(
-        "update-issue", parents=[common], help="change one issue: status, archive, assignee, bookmark, priority",
-        description="Change one issue. Refused unless writes are allowed; --dry-run shows the request.",
-        epilog="examples: update-issue BACKEND-12 --status resolvedInNextRelease --dry-run\n"
-               "          update-issue BACKEND-12 --archive --until-escalating --allow-write\n"
-               "          update-issue BACKEND-12 --assign team:backend --allow-write")
-    p.add_argument("issue", metavar="ISSUE", help="numeric id, short id or issue URL")
-    _change_flags(p)
-    _write_flags(p)
-    p.set_defaults(run=update_issue, catalogue=[])
-
-    p = sub.add_parser(
-        "bulk-update-issues", parents=[common], help="change many issues, by --id or by --query",
-        description=("Change several issues at once. Counts the issues first (one GET), refuses above --max, "
-                     "and needs --confirm as well as --allow-write."),
-        epilog="example: bulk-update-issues --query 'is:unresolved release:1.2.3' --project backend "
-               "--status resolved --dry-run")
-    p.add_argument("--id", action="append", dest="ids", metavar="ISSUE", help="an issue (repeatable)")
-    p.add_argument("--query", help="select the issues matching this search instead of --id")
-    p.add_argument("--project", action="append", metavar="SLUG_OR_ID", help="with --query (repeatable)")
-    p.add_argument("--environment", action="append", metavar="ENV", help="with --query (repeatable)")
-    p.add_argument("--max", type=limit_arg, default=100, help="refuse to touch more issues than this (default 100)")
-    _change_flags(p)
-    _write_flags(p)
-    p.set_defaults(run=bulk_update_issues, catalogue=[])
-
-    p = sub.add_parser(
-        "delete-issue", parents=[common], help="delete one issue and its events (queued by the server)",
-        description="Delete one issue. Needs --allow-write and --confirm, and a token with event:admin.",
-        epilog="example: delete-issue BACKEND-12 --dry-run")
-    p.add_argument("issue", metavar="ISSUE", help="numeric id, short id or issue URL")
-    _write_flags(p)
-    p.set_defaults(run=delete_issue, catalogue=[])
+def _opt(flag, help=None, **more) -> Opt:
+    return Opt(flag, help, section="changes", **more)
 
 
-def _write_flags(p):
-    p.add_argument("--allow-write", action="store_true", help="allow this change [env SENTRY_ALLOW_WRITE=1]")
-    p.add_argument("--dry-run", action="store_true", help="print the request that would be sent; send nothing")
-    p.add_argument("--confirm", action="store_true", help="needed for deletes and bulk changes")
-
-
-def _change_flags(p):
-    g = p.add_argument_group("changes")
-    g.add_argument("--status", choices=("resolved", "unresolved", "resolvedInNextRelease"))
-    g.add_argument("--in-release", metavar="VERSION", help="resolved in this release")
-    g.add_argument("--in-commit", metavar="SHA", help="resolved in this commit (with --repo)")
-    g.add_argument("--repo", metavar="NAME", help="the repository of --in-commit")
-    g.add_argument("--archive", action="store_true", help="archive (status ignored); how long, below")
-    g.add_argument("--until-escalating", action="store_true", help="with --archive: until it escalates (default)")
-    g.add_argument("--forever", action="store_true", help="with --archive: for good")
-    g.add_argument("--for", dest="for_", metavar="DURATION", help="with --archive: for 30m, 2h, 7d, 1w")
-    g.add_argument("--count", type=limit_arg, metavar="N", help="with --archive: until N more events")
-    g.add_argument("--users", type=limit_arg, metavar="N", help="with --archive: until N more users")
-    g.add_argument("--window", metavar="DURATION", help="with --count/--users: within this time")
-    g.add_argument("--assign", metavar="WHO", help="a username, email, user id, or team:SLUG")
-    g.add_argument("--unassign", action="store_true")
-    g.add_argument("--bookmark", dest="bookmark", action="store_const", const=True)
-    g.add_argument("--no-bookmark", dest="bookmark", action="store_const", const=False)
-    g.add_argument("--seen", action="store_true", help="mark as seen")
-    g.add_argument("--priority", choices=("high", "medium", "low"))
+CHANGE_OPTIONS = (
+    _opt("--status", choices=("resolved", "unresolved", "resolvedInNextRelease")),
+    _opt("--in-release", "resolved in this release", metavar="VERSION"),
+    _opt("--in-commit", "resolved in this commit (with --repo)", metavar="SHA"),
+    _opt("--repo", "the repository of --in-commit", metavar="NAME"),
+    _opt("--archive", "archive (status ignored); how long, below", action="store_true"),
+    _opt("--until-escalating", "with --archive: until it escalates (default)", action="store_true"),
+    _opt("--forever", "with --archive: for good", action="store_true"),
+    _opt("--for", "with --archive: for 30m, 2h, 7d, 1w", dest="for_", metavar="DURATION"),
+    _opt("--count", "with --archive: until N more events", type=limit_arg, metavar="N"),
+    _opt("--users", "with --archive: until N more users", type=limit_arg, metavar="N"),
+    _opt("--window", "with --count/--users: within this time", metavar="DURATION"),
+    _opt("--assign", "a username, email, user id, or team:SLUG", metavar="WHO"),
+    _opt("--unassign", action="store_true"),
+    _opt("--bookmark", dest="bookmark", action="store_const", const=True),
+    _opt("--no-bookmark", dest="bookmark", action="store_const", const=False),
+    _opt("--seen", "mark as seen", action="store_true"),
+    _opt("--priority", choices=("high", "medium", "low")),
+)
 
 
 def _minutes(text: str, flag: str) -> int:
@@ -86,8 +52,9 @@ def _minutes(text: str, flag: str) -> int:
     return int(match.group(1)) * MINUTES[match.group(2)]
 
 
-def change_body(args) -> dict:
+def change_body(ctx) -> dict:
     """The PUT body for the change flags, checked before any request."""
+    args = ctx.args
     body: dict = {}
     resolutions = [f for f, on in (("--status", args.status), ("--in-release", args.in_release),
                                    ("--in-commit", args.in_commit), ("--archive", args.archive)) if on]
@@ -189,57 +156,55 @@ def _unsupported_status(error: ApiError, body: dict) -> ApiError:
 
 
 def update_issue(ctx):
-    from ..resolve import issue_paths
-
-    args = ctx.args
-    body = change_body(args)
-    ref = parse_issue(args.issue, ctx.settings.base_url)
-    org = ref.org or ctx.org
-    write = Write("PUT", [f"/organizations/{seg(org)}/issues/{seg(ref.value)}/"], body, scope="event:write")
-    check(args, ctx.settings, write)
+    """One PUT (after turning team:SLUG into the team's id); GlitchTip's 422 on a status is explained."""
+    body, ref = ctx.body, ctx.refs["issue"]
     if body.get("assignedTo", "").startswith("team:"):
-        _resolve_assignee(ctx, org, body)
-    if not args.dry_run:
-        write.paths = issue_paths(ctx.client, org, ref)
+        _resolve_assignee(ctx, ctx.org, body)
+    write = Write("PUT", ctx.candidates(), body, scope=ctx.entry.scope, route=ctx.route)
     try:
         answer = perform(ctx, write)
     except ApiError as error:
         raise _unsupported_status(error, body) from None
-    if args.dry_run:
+    if ctx.args.dry_run:
         return Result(answer, exact=True)
     data = answer.data if isinstance(answer.data, dict) else {}
     return Result(_changed(data, body, {"id": data.get("id") or ref.value, "shortId": data.get("shortId")}))
 
 
-def bulk_update_issues(ctx):
-    from ..resolve import EVENT_READ, numeric_issue_id
-
+def check_bulk_selection(ctx) -> None:
+    """--id or --query, never neither (the API would change up to 1000 issues), never both."""
     args = ctx.args
-    body = change_body(args)
     if not args.ids and args.query is None:
         raise WriteRefused("A bulk change needs --id or --query.",
                            hint="Without either, the API would change up to 1000 issues; this tool refuses that.")
     if args.ids and (args.query is not None or args.project or args.environment):
         raise UsageError("Give --id, or --query with --project/--environment, not both.")
-    refs = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
-    projects = [check_slug(p, "Project") for p in args.project or []]
-    org = ctx.org
-    path = f"/organizations/{seg(org)}/issues/"
-    check(args, ctx.settings, Write("PUT", [path], body, destructive=True))
+    ctx.refs["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
+    ctx.refs["projects"] = [check_slug(p, "Project") for p in args.project or []]
+
+
+def bulk_update_issues(ctx):
+    """Count first (what is counted is exactly what gets changed), then PUT by id, 100 at a time."""
+    from ..resolve import numeric_issue_id
+
+    args, body, org = ctx.args, ctx.body, ctx.org
+    path = ctx.expand(ctx.entry.path)
+    scope = ctx.entry.scope
     if body.get("assignedTo", "").startswith("team:"):
         _resolve_assignee(ctx, org, body)
 
     client = ctx.client
+    refs = ctx.refs["ids"]
     if refs:
         ids = list(dict.fromkeys(numeric_issue_id(client, ref.org or org, ref) for ref in refs))
         total = len(ids)
     else:
         params = {"query": args.query}
-        if projects:
-            params["project"] = projects
+        if ctx.refs["projects"]:
+            params["project"] = ctx.refs["projects"]
         if args.environment:
             params["environment"] = args.environment
-        ids, total = _matching_ids(client, path, params, args.max, EVENT_READ)
+        ids, total = _matching_ids(client, path, params, args.max, scope)
     if total > args.max:
         raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
                            hint="Narrow --query, or raise --max if you mean it.")
@@ -254,7 +219,7 @@ def bulk_update_issues(ctx):
     answer = None
     for chunk in chunks:
         try:
-            answer = perform(ctx, Write("PUT", [path], body, params={"id": chunk}, destructive=True))
+            answer = perform(ctx, Write("PUT", [path], body, params={"id": chunk}, destructive=True, scope=scope))
         except ApiError as error:
             raise _unsupported_status(error, body) from None
     return Result({"matched": len(ids), "updated": len(ids), "ids": ids,
@@ -280,22 +245,3 @@ def _matching_ids(client, path, params, maximum, scope) -> tuple[list, int]:
         items += more
     ids = [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
     return ids, len(ids)
-
-
-def delete_issue(ctx):
-    from ..resolve import issue_paths
-
-    args = ctx.args
-    ref = parse_issue(args.issue, ctx.settings.base_url)
-    org = ref.org or ctx.org
-    write = Write("DELETE", [f"/organizations/{seg(org)}/issues/{seg(ref.value)}/"], destructive=True,
-                  scope="event:admin")
-    check(args, ctx.settings, write)
-    if not args.dry_run:
-        write.paths = issue_paths(ctx.client, org, ref)
-    answer = perform(ctx, write)
-    if args.dry_run:
-        return Result(answer, exact=True)
-    return Result({"id": ref.value, "deleted": "queued" if answer.status == 202 else "done",
-                   "message": "Sentry removes the issue and its events in the background."
-                   if answer.status == 202 else "The issue was deleted."})

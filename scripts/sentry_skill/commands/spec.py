@@ -1,0 +1,153 @@
+"""What a command entry is: the vocabulary of the command table.
+
+A command is one `Command`: its name and group, the request it makes (method,
+org-scoped path template, the older fallback path), the scope it needs, its
+positional references, its options and the query parameters they become,
+whether it lists, its fields and shaper, the body of a write, one example.
+The parser, the engine, the docs and the contract tests all read these
+entries; nothing else lists the commands.
+
+Path templates take `{org}` and one placeholder per reference (`{issue}`,
+`{event}`, `{project}`, ...), each URL-encoded once. `{issue_id}` is the
+numeric issue id, looked up from a short id only when that path is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import UsageError
+from ..ids import check_slug, parse_event_id, parse_short_id
+from .common import cursor_arg, iso_arg, limit_arg, period_arg
+
+WRITE_METHODS = ("POST", "PUT", "DELETE")
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option; `param` names the query parameter its value becomes."""
+
+    flag: str
+    help: str | None = None
+    param: str | None = None
+    type: Callable | None = None
+    default: object = None
+    action: str | None = None     # argparse action: append, store_true, store_const
+    const: object = None
+    choices: tuple | None = None
+    metavar: str | None = None
+    dest: str | None = None
+    section: str | None = None    # a titled block in --help ("changes")
+
+    @property
+    def name(self) -> str:
+        return self.dest or self.flag.lstrip("-").replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A kind of positional reference: how it is shown and checked before any request."""
+
+    metavar: str
+    help: str
+    parse: Callable   # (text, settings) -> value; raises UsageError
+
+
+def _issue(text, settings):
+    from ..ids import parse_issue
+    return parse_issue(text, settings.base_url)
+
+
+def _short_id(text, settings):
+    short_id = parse_short_id(text.strip())
+    if not short_id:
+        raise UsageError(f"{text!r} is not a short id.", hint="A short id looks like BACKEND-12.")
+    return short_id
+
+
+def _member(text, settings):
+    if not text.strip().isdigit():
+        raise UsageError(f"Member {text!r} is not a member id.", hint="list-members shows the ids.")
+    return text.strip()
+
+
+def _version(text, settings):
+    version = text.strip()
+    if not version or len(version) > 200 or version in (".", "..") or any(ord(c) < 32 for c in version):
+        raise UsageError(f"{text!r} is not a release version.", hint="Use the version as Sentry shows it, e.g. backend@1.4.2.")
+    return version
+
+
+REFS = {
+    "issue": Ref("ISSUE", "numeric id, short id or issue URL", _issue),
+    "short_id": Ref("SHORT_ID", "a short id such as BACKEND-12", _short_id),
+    "event": Ref("EVENT_ID", "a 32-character hexadecimal event id", lambda text, settings: parse_event_id(text)),
+    "project": Ref("PROJECT", "project slug", lambda text, settings: check_slug(text, "Project")),
+    "team": Ref("TEAM", "team slug", lambda text, settings: check_slug(text, "Team")),
+    "member": Ref("MEMBER_ID", "organization member id", _member),
+    "version": Ref("VERSION", "release version", _version),
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    group: str                       # resource group: one reference page each
+    summary: str                     # one line, for --help and SKILL.md
+    example: str                     # one runnable example, without the script name
+    method: str | None = "GET"       # None: a local command that sends nothing
+    path: str | None = None          # the organization-scoped path template
+    fallback: str | None = None      # the older path, for servers without `path`
+    scope: str | None = None         # what a 403 names
+    refs: tuple = ()                 # positional references, by kind (REFS)
+    options: tuple = ()              # Opt entries
+    page_param: str | None = None    # a list command's page-size parameter
+    limit: int = 25                  # a list command's default --limit
+    fields: tuple = ()               # the field catalogue (--fields)
+    default_fields: tuple = ()       # printed without --fields
+    shape: Callable | None = None    # (raw item, fields) -> compact dict
+    body: Callable | None = None     # (ctx) -> the body of a write, checked before any request
+    answer: Callable | None = None   # (ctx, response) -> what a write prints
+    confirm: bool = False            # needs --confirm (every DELETE does anyway)
+    checks: tuple = ()               # (ctx) -> None: cross-option checks, before any request
+    params: Callable | None = None   # (ctx) -> query parameters no single option gives
+    run: Callable | None = None      # (ctx) -> Result, for commands that orchestrate requests
+    description: str | None = None   # more --help text
+    budget: int | None = None        # default --max-bytes
+    also: tuple = ()                 # (when, request, scope): other requests, for the scopes table
+
+    @property
+    def writes(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    @property
+    def needs_confirm(self) -> bool:
+        return self.confirm or self.method == "DELETE"
+
+    @property
+    def lists(self) -> bool:
+        return self.page_param is not None
+
+
+# -- options several commands share ---------------------------------------------
+
+ENVIRONMENTS = Opt("--environment", "repeatable", param="environment", action="append", metavar="ENV")
+TIME_RANGE = (
+    Opt("--time-range", "e.g. 24h, 7d, 30m", type=period_arg, metavar="PERIOD"),
+    Opt("--start", "ISO 8601 start (with --end)", type=iso_arg),
+    Opt("--end", "ISO 8601 end (with --start)", type=iso_arg),
+)
+
+
+def list_options(entry: Command) -> tuple:
+    """--limit and --cursor, which every list command takes."""
+    return (Opt("--limit", f"items to return (default {entry.limit})", type=limit_arg, default=entry.limit),
+            Opt("--cursor", "next_cursor of a previous call", type=cursor_arg))
+
+
+WRITE_OPTIONS = (
+    Opt("--allow-write", "allow this change [env SENTRY_ALLOW_WRITE=1]", action="store_true"),
+    Opt("--dry-run", "print the request that would be sent; send nothing", action="store_true"),
+    Opt("--confirm", "needed for deletes and bulk changes", action="store_true"),
+)

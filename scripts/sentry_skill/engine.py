@@ -1,0 +1,162 @@
+"""The one engine that runs every command entry (commands/spec.py).
+
+In this order, always: check all input (fields, references, cross-option
+checks, query parameters, the body of a write) before any request; then the
+safety gate for every method other than GET, so no command can forget it;
+then the request(s) through the one client; then shaping, in output.py.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .errors import NotFound
+from .ids import seg
+from .output import Result, parse_fields
+
+# Every issue-scoped path of a server is either organization-scoped or not, so
+# one probe decides for all of a command's issue requests (client.request_first).
+ISSUE_ROUTE = "issue"
+
+
+class Context:
+    """One run of one entry: its arguments, settings, checked input, and a client made on first use."""
+
+    def __init__(self, entry, args, settings, session=None, sleep=None):
+        self.entry, self.args, self.settings = entry, args, settings
+        self._session, self._sleep = session, sleep
+        self.fields: list | None = None   # --fields, checked
+        self.refs: dict = {}              # kind -> parsed reference
+        self.params: dict = {}            # query parameters
+        self.body = None                  # the body of a write
+
+    @property
+    def org(self) -> str:
+        """The configured org, unless an issue URL named another."""
+        from .ids import check_slug
+        issue = self.refs.get("issue")
+        if issue is not None and getattr(issue, "org", None):
+            return issue.org
+        return check_slug(self.settings.require_org(), "Organization")
+
+    @cached_property
+    def client(self):
+        from .client import SentryClient
+        from .config import require_token
+
+        require_token(self.settings)
+        session = self._session
+        if self.settings.demo and session is None:
+            from .demo import demo_session
+            session = demo_session()
+        options = {"session": session}
+        if self._sleep is not None:
+            options["sleep"] = self._sleep
+        return SentryClient(self.settings, **options)
+
+    @property
+    def shown_fields(self) -> list:
+        return self.fields or list(self.entry.default_fields)
+
+    @property
+    def route(self) -> str:
+        """Requests of one route share the client's memory of which candidate path exists."""
+        return ISSUE_ROUTE if "{issue}" in (self.entry.path or "") else self.entry.name
+
+    def candidates(self) -> list:
+        """The entry's path, then its fallback; a fallback that needs a numeric issue id looks it up lazily."""
+        entry = self.entry
+        paths = [self.expand(entry.path)]
+        if entry.fallback:
+            if "{issue_id}" in entry.fallback:
+                paths.append(lambda: self.expand(entry.fallback, issue_id=self._numeric_issue_id()))
+            else:
+                paths.append(self.expand(entry.fallback))
+        return paths
+
+    def expand(self, template: str, **more) -> str:
+        values = {"org": seg(self.org), **{key: seg(value) for key, value in more.items()}}
+        for kind in self.entry.refs:
+            value = self.refs[kind]
+            values[kind] = seg(getattr(value, "value", value))
+        return template.format(**values)
+
+    def _numeric_issue_id(self) -> str:
+        from .resolve import numeric_issue_id
+        return numeric_issue_id(self.client, self.org, self.refs["issue"])
+
+
+def prepare(ctx: Context) -> None:
+    """Every check of the input, before any request: a mistake costs nothing and exits 2."""
+    from .commands.spec import REFS
+
+    entry, args = ctx.entry, ctx.args
+    ctx.fields = parse_fields(args.fields, entry.fields)
+    for kind in entry.refs:
+        ctx.refs[kind] = REFS[kind].parse(getattr(args, kind), ctx.settings)
+    for check in entry.checks:
+        check(ctx)
+    for opt in entry.options:
+        value = getattr(args, opt.name, None)
+        if opt.param and value is not None and value is not False:
+            ctx.params[opt.param] = value
+    if entry.params:
+        ctx.params.update(entry.params(ctx))
+    if entry.body:
+        ctx.body = entry.body(ctx)
+
+
+def gate(ctx: Context) -> None:
+    """Refuse a write before any request unless writes are allowed (and confirmed where needed)."""
+    from .safety import Write, check
+
+    entry = ctx.entry
+    check(ctx.args, ctx.settings, Write(entry.method, [entry.path], ctx.body, destructive=entry.needs_confirm))
+
+
+def execute(ctx: Context) -> Result:
+    entry = ctx.entry
+    prepare(ctx)
+    if entry.writes:
+        gate(ctx)
+    if entry.run:
+        return entry.run(ctx)
+    if entry.writes:
+        return _write(ctx)
+    if entry.lists:
+        return _list(ctx)
+    return _get(ctx)
+
+
+def _list(ctx: Context) -> Result:
+    entry, args = ctx.entry, ctx.args
+    items, next_cursor = ctx.client.paginate(
+        ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
+        scope=entry.scope, route=ctx.route)
+    fields = ctx.shown_fields
+    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor)
+
+
+def _get(ctx: Context) -> Result:
+    entry = ctx.entry
+    data = ctx.client.get_first(ctx.route, ctx.candidates(), ctx.params or None, scope=entry.scope)
+    if isinstance(data, list):  # a fallback that is a search: its first hit is the answer
+        if not data:
+            wanted = " ".join(str(getattr(ctx.refs[k], "value", ctx.refs[k])) for k in entry.refs)
+            raise NotFound(f"Nothing found for {wanted} in {ctx.org}.",
+                           hint="Check the id; it may be in another organization or past its retention.")
+        data = data[0]
+    fields = ctx.shown_fields
+    return Result(data, lambda raw: entry.shape(raw, fields), max_bytes=entry.budget)
+
+
+def _write(ctx: Context) -> Result:
+    from .safety import Write, perform
+
+    entry = ctx.entry
+    write = Write(entry.method, ctx.candidates(), ctx.body, params=ctx.params,
+                  destructive=entry.needs_confirm, scope=entry.scope, route=ctx.route)
+    answer = perform(ctx, write)
+    if ctx.args.dry_run:
+        return Result(answer, exact=True)
+    return Result(entry.answer(ctx, answer) if entry.answer else answer.data)
