@@ -31,6 +31,7 @@ FAULTS = [
      [Fault(429, b"{}", {"X-Sentry-Rate-Limit-Reset": str(int(time.time()) + 3600)})], "detail", 6, 1),
     ("429 short, twice", [Fault(429, b"{}", {"Retry-After": "1"})] * 2, "detail", 6, 2),
     ("429 without any header", [Fault(429, b"{}")], "detail", 6, 1),
+    ("429 with Retry-After inf", [Fault(429, b"{}", {"Retry-After": "inf"})], "detail", 6, 1),
     ("hang past the read timeout, twice", [Fault(delay=2.0)] * 2, "detail", 6, 2),
     ("connection reset, twice", [Fault(reset=True)] * 2, "detail", 6, 2),
     ("connection reset, then success", [Fault(reset=True)], "detail", 0, 2),

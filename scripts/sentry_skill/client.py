@@ -1,14 +1,14 @@
 """The one place that sends HTTP requests to Sentry.
 
 Owns the base URL, the Authorization header (sent only to the configured host
-or its org's region), timeouts, the retry policy, error mapping, Link-header
-pagination and the fallbacks to older paths for servers that lack the
-organization-scoped ones (GlitchTip, older self-hosted Sentry).
+or its org's region), timeouts, retries (by the rules in retry.py), error
+mapping, Link-header pagination and the fallbacks to older paths for servers
+that lack the organization-scoped ones (GlitchTip, older self-hosted Sentry).
 """
 
 from __future__ import annotations
 
-import email.utils
+import itertools
 import json
 import sys
 import time
@@ -22,10 +22,8 @@ from . import __version__
 from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
 from .pagination import next_cursor_from_link
+from .retry import RetryPolicy
 
-RETRY_STATUSES = {502, 503, 504}
-RETRY_WAIT = 0.5          # seconds before the single retry of a GET
-MAX_RATE_LIMIT_WAIT = 5   # a longer 429 wait is reported, not slept through
 MAX_PAGES = 100           # a walk never asks for more pages than this
 MAX_REDIRECTS = 3
 MAX_BODY_BYTES = 32 * 1024 * 1024  # no Sentry answer we read comes near this
@@ -49,12 +47,13 @@ class Response:
 
 
 class SentryClient:
-    def __init__(self, settings, *, session=None, sleep=time.sleep, log=None):
+    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None):
         self.settings = settings
         self.api_root = settings.base_url + "/api/0"
         self.host = urlsplit(settings.base_url).netloc
         self.session = session or requests.Session()
         self.sleep = sleep
+        self.retry_policy = retry or RetryPolicy()
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.timeout = (min(10.0, settings.timeout), settings.timeout)
         self._route_choice: dict[str, int] = {}
@@ -68,9 +67,7 @@ class SentryClient:
         is_get = method == "GET"
         if not is_get and not self.settings.allow_write:  # second lock: safety.check is the first
             raise WriteRefused(f"{method} refused: writes are not allowed.", hint="See --allow-write.")
-        attempts = 2 if is_get else 1  # writes are never retried
-        for attempt in range(1, attempts + 1):
-            last = attempt == attempts
+        for attempt in itertools.count(1):  # the policy says when to stop
             try:
                 response = self._send(method, url, params, json_body)
                 body = _read_body(response)
@@ -81,25 +78,18 @@ class SentryClient:
                 kind = ("timed out" if isinstance(exc, requests.Timeout) else
                         "lost the connection mid-answer" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
                         else "could not connect")
-                if last:
+                retry = self.retry_policy.after_failure(method, attempt, kind)
+                if retry is None:
                     raise RetryLater(f"{method} {self._display(url)} {kind}.",
                                      hint="Check the network and --base-url, then try again.") from None
-                self._note(f"{kind}; retrying once")
-                self.sleep(RETRY_WAIT)
-                continue
-            status = response.status_code
-            if status == 429:
-                wait = rate_limit_wait(response.headers)
-                if not last and wait is not None and wait <= MAX_RATE_LIMIT_WAIT:
-                    self._note(f"rate limited; waiting {wait:.1f}s, then retrying once")
-                    self.sleep(max(wait, 0.0))
-                    continue
-                raise rate_limited_error(response.headers, wait)
-            if status in RETRY_STATUSES and not last:
-                self._note(f"HTTP {status}; retrying once")
-                self.sleep(RETRY_WAIT)
-                continue
-            return self._finish(method, url, response, body, scope)
+            else:
+                retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers)
+                if isinstance(retry, RateLimited):
+                    raise retry
+                if retry is None:
+                    return self._finish(method, url, response, body, scope)
+            self._note(retry.note)
+            self.sleep(retry.wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, method, url, params, json_body, hops=0):
@@ -318,34 +308,3 @@ def http_error(status, data, is_json, method, where, scope) -> SentryError:
                          hint="Check the flags and query syntax (references/search-syntax.md).")
     error.json_body = is_json
     return error
-
-
-def rate_limit_wait(headers) -> float | None:
-    """Seconds to wait as Retry-After (seconds or HTTP date) or the reset header says."""
-    retry_after = headers.get("Retry-After")
-    if retry_after:
-        retry_after = retry_after.strip()
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(retry_after)
-                return max(0.0, when.timestamp() - time.time())
-            except (TypeError, ValueError):
-                pass
-    reset = headers.get("X-Sentry-Rate-Limit-Reset")
-    if reset:
-        try:
-            return max(0.0, float(reset) - time.time())
-        except ValueError:
-            return None
-    return None
-
-
-def rate_limited_error(headers, wait) -> RateLimited:
-    if wait is None:
-        return RateLimited("Rate limited by Sentry (429).", status=429,
-                           hint="Wait a minute, then try again with a smaller --limit.")
-    reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + wait))
-    return RateLimited(f"Rate limited by Sentry (429) until {reset}.", status=429,
-                       hint=f"Try again in {int(wait) + 1} s.")
