@@ -391,3 +391,23 @@ EVENT_FIELDS = ["eventID", "issueId", "dateCreated", "level", "type", "title", "
                 "culprit", "platform", "environment", "release", "request", "exceptions",
                 "frame", "tags", "user", "contexts", "csp", "evidence", "issueTitle", "transaction",
                 "stacktrace", "breadcrumbs"]
+
+
+# -- event id lookups ---------------------------------------------------------
+
+EVENT_LOOKUP_FIELDS = ("eventID", "issueId", "shortId", "project", "title", "dateCreated")
+EVENT_LOOKUP_DEFAULT = ("eventID", "issueId", "shortId", "project", "title")
+
+
+def shape_event_lookup(found: dict, fields) -> dict:
+    """Sentry's eventids answer, or the issue that a search by event id found (older servers)."""
+    if "groupId" in found or "eventId" in found:
+        event = found.get("event") if isinstance(found.get("event"), dict) else {}
+        facts = {"eventID": found.get("eventId"), "issueId": found.get("groupId"),
+                 "project": found.get("projectSlug"), "title": event.get("title"),
+                 "dateCreated": event.get("dateCreated")}
+    else:
+        facts = {"eventID": found.get("matchingEventId"), "issueId": found.get("id"),
+                 "shortId": found.get("shortId"), "project": ISSUE_FIELDS["project"](found),
+                 "title": found.get("title")}
+    return {name: clip(facts.get(name), TITLE_CHARS) for name in fields}

@@ -81,4 +81,12 @@ COMMANDS = (
         also=(("--project", "GET /projects/{org}/{project}/events/{event}/", "project:read"),
               ("an event id alone", "GET /organizations/{org}/eventids/{event}/", "org:read")),
     ),
+    Command(
+        "lookup-event-id", "events", "event id -> its issue and project",
+        "lookup-event-id 7306aab8480d4cd19eac0d61c840f15c",
+        description="Find the issue and project of an event id, across the organization.",
+        path="/organizations/{org}/eventids/{event}/", fallback="/organizations/{org}/issues/?query={event}",
+        scope="org:read", refs=("event",),
+        fields=shape.EVENT_LOOKUP_FIELDS, default_fields=shape.EVENT_LOOKUP_DEFAULT, shape=shape.shape_event_lookup,
+    ),
 )
