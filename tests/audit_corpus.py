@@ -3,12 +3,12 @@
 Every body starts as a deep copy of a recorded body in
 scripts/sentry_skill/demo_data (those files are never written). Into it go
 planted personal data and secrets, in every place where real SDKs and real
-applications put them (see shared/real-responses/glitchtip-web/README.md):
-exception values, titles, messages, breadcrumbs, frame variables and source
-lines, request url/query/body/env, tags, contexts, the user object, extra,
-fingerprints, dist, sdk options, keys, JSON inside strings, URL-encoded forms,
-and the issue bodies (title, culprit, metadata, assignee, releases, tag top
-values, activity).
+applications put them (as in the bodies recorded from a real GlitchTip, copied
+into tests/data/real, see its README.md): exception values, titles, messages,
+breadcrumbs, frame variables and source lines, request url/query/body/env, tags,
+contexts, the user object, extra, fingerprints, dist, sdk options, keys, JSON
+inside strings, URL-encoded forms, and the issue bodies (title, culprit,
+metadata, assignee, releases, tag top values, activity).
 
 Every token, key, card number and credential here is a fake made up for the audit
 (`sntrys_`/`sntryu_` strings, AKIA ids, 64-hex tokens, Luhn-valid test cards): none

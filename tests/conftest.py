@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated environment, a way to run main(argv), the stand-in."""
+"""Shared fixtures: an isolated environment, a way to run main(argv), the stand-in.
+Also a hook that fails the run when any test is skipped or xfailed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,35 @@ import pytest
 
 from sentry_skill.cli import main
 from standin import TOKEN, StandIn
+
+
+class SkippedIsFailure:
+    """A skipped (or xfailed) test fails the run: a test that cannot run here proves
+    nothing, and a silent skip hides it. Deselection (-k, -m) is not a skip."""
+
+    def __init__(self):
+        self.skipped: list[str] = []
+
+    def pytest_runtest_logreport(self, report):
+        if report.skipped and report.nodeid not in self.skipped:
+            self.skipped.append(report.nodeid)
+
+    def pytest_collectreport(self, report):
+        if report.skipped:  # a whole module skipped at import (pytest.importorskip, ...)
+            self.skipped.append(report.nodeid)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.skipped:
+            terminalreporter.write_line(
+                "a skipped test is a failure here: " + ", ".join(self.skipped), red=True, bold=True)
+
+    def pytest_sessionfinish(self, session):
+        if self.skipped and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SkippedIsFailure(), "skipped-is-failure")
 
 
 @pytest.fixture(autouse=True)

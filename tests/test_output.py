@@ -9,7 +9,7 @@ from sentry_skill import shape
 from sentry_skill.output import Result, build, parse_fields, prune, render
 from sentry_skill.errors import UsageError
 
-WEB = Path(__file__).resolve().parents[2] / "shared" / "real-responses" / "glitchtip-web"
+WEB = Path(__file__).resolve().parent / "data" / "real" / "glitchtip-web"
 PREFIXES = ["flask_login", "flask_checkout", "flask_orders", "flask_import", "flask_reports_chained",
             "express_typeerror", "express_rejection", "express_urlpassword"]
 
@@ -21,7 +21,6 @@ def issue_with_latest_event(issue, event):
                                                             both["latestEvent"]))
 
 
-@pytest.mark.skipif(not WEB.is_dir(), reason="shared/real-responses is not beside the project")
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_issue_and_latest_event_fit_in_15_percent_and_keep_the_facts(prefix):
     raw_issue = (WEB / f"{prefix}_issue.json").read_bytes()

@@ -1,6 +1,7 @@
 """Tests for sentry_skill.redact: every rule of PRODUCT.md section 5, checked on
-the real GlitchTip/SDK bodies in shared/real-responses (planted personal data and
-secrets, see glitchtip-web/README.md), plus what must survive untouched."""
+bodies recorded from a real GlitchTip fed by the official SDKs, copied into
+tests/data/real (planted fake personal data and secrets, see its README.md), plus
+what must survive untouched."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from sentry_skill.redact import (
     redact_text,
 )
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real-responses"
+REAL = Path(__file__).resolve().parent / "data" / "real"
 WEB = REAL / "glitchtip-web"
-needs_real = pytest.mark.skipif(not WEB.is_dir(), reason="shared/real-responses not available")
+# What tests/data/real holds (see its README.md): the corpus walk checks every one.
+REAL_BODY_COUNT = {"glitchtip-web": 43, "glitchtip": 65}
 
 PLANTED = [
     "leaky.login@example.com", "leaky.person@example.com", "card.holder@example.com",
@@ -52,19 +54,16 @@ def _frame(event: dict, function: str, n: int = 0) -> dict:
 def _all_bodies():
     for folder in (WEB, REAL / "glitchtip"):
         for path in sorted(folder.glob("*.json")):
-            try:
-                yield path.name, json.loads(path.read_text(encoding="utf-8"))
-            except ValueError:
-                continue  # a few bodies are HTML or empty (error pages)
+            yield f"{folder.name}/{path.name}", json.loads(path.read_text(encoding="utf-8"))
 
 
 # --- the whole corpus -------------------------------------------------------
 
 
-@needs_real
 def test_no_planted_string_survives_in_any_real_body_and_it_is_fast():
     bodies = list(_all_bodies())
-    assert len(bodies) > 80
+    per_folder = {folder: sum(name.startswith(folder + "/") for name, _ in bodies) for folder in REAL_BODY_COUNT}
+    assert per_folder == REAL_BODY_COUNT, "tests/data/real lost or gained bodies: update REAL_BODY_COUNT"
     before = copy.deepcopy(bodies)
     start = time.perf_counter()
     results = [(name, redact(body)) for name, body in bodies]
@@ -81,7 +80,6 @@ def test_no_planted_string_survives_in_any_real_body_and_it_is_fast():
 # --- real event bodies: each planted class ----------------------------------
 
 
-@needs_real
 def test_email_in_exception_value_keeps_the_surrounding_text():
     ev = redact(_load("flask_login_event_latest"))
     exc = _entry(ev, "exception")["data"]["values"][0]
@@ -92,7 +90,6 @@ def test_email_in_exception_value_keeps_the_surrounding_text():
     assert _frame(ev, "wsgi_app")["vars"]["e"] == "ValueError('Invalid credentials for [email]')"
 
 
-@needs_real
 def test_nested_password_the_sdk_missed_and_sdk_filtered_values():
     ev = redact(_load("flask_login_event_latest"))
     login = _frame(ev, "login")
@@ -103,7 +100,6 @@ def test_nested_password_the_sdk_missed_and_sdk_filtered_values():
     assert req["data"] == {"email": "[email]", "password": "[Filtered]", "remember": True}
 
 
-@needs_real
 def test_request_headers_and_cookies_are_dropped():
     for name in ("flask_checkout_event_latest", "express_typeerror_project_event"):
         req = _entry(redact(_load(name)), "request")["data"]
@@ -113,7 +109,6 @@ def test_request_headers_and_cookies_are_dropped():
     assert all("headers" not in _entry(e, "request")["data"] for e in events)
 
 
-@needs_real
 def test_query_pairs_user_object_tags_and_breadcrumbs():
     ev = redact(_load("flask_checkout_event_latest"))
     req = _entry(ev, "request")["data"]
@@ -135,14 +130,12 @@ def test_query_pairs_user_object_tags_and_breadcrumbs():
     assert ev["contexts"]["runtime"]["version"] == "3.13.0"
 
 
-@needs_real
 def test_snake_case_events_list_query_string():
     ev = redact(_load("flask_checkout_events"))[0]
     assert _entry(ev, "request")["data"]["query_string"] == [["email", "[email]"], ["token", "[secret]"]]
     assert ev["event_id"] == _load("flask_checkout_events")[0]["event_id"]
 
 
-@needs_real
 def test_tag_top_values_keep_keys_and_hide_values():
     tags = {t["key"]: t for t in redact(_load("flask_checkout_tags"))}
     assert set(tags) >= {"browser", "environment", "user.id", "user.email", "user.username", "release"}
@@ -153,7 +146,6 @@ def test_tag_top_values_keep_keys_and_hide_values():
     assert tags["browser"]["topValues"][0]["value"] == "Chrome 131.0.0"
 
 
-@needs_real
 def test_card_and_cloud_key_in_frame_vars_and_source_context():
     ev = redact(_load("flask_orders_event_latest"))
     charge = _frame(ev, "_charge_installment")
@@ -177,7 +169,6 @@ def test_cloud_key_with_scope_text():
     assert redact_text("AKIA alone, AKIAshort") == "AKIA alone, AKIAshort"
 
 
-@needs_real
 def test_database_url_password_in_chained_exception():
     ev = redact(_load("flask_reports_chained_event_latest"))
     values = _entry(ev, "exception")["data"]["values"]
@@ -188,7 +179,6 @@ def test_database_url_password_in_chained_exception():
     assert ev["title"].startswith("RuntimeError: report 'q3-revenue' unavailable: cannot reach postgresql://[secret]@")
 
 
-@needs_real
 def test_url_password_and_node_raw_json_body():
     ev = redact(_load("express_urlpassword_event_latest"))
     exc = _entry(ev, "exception")["data"]["values"][0]
@@ -198,7 +188,6 @@ def test_url_password_and_node_raw_json_body():
     assert json.loads(body) == {"email": "[email]", "password": "[secret]", "cardNumber": "[card]"}
 
 
-@needs_real
 def test_token_in_message_and_sdk_filtered_query():
     issue = redact(_load("express_rejection_issue"))
     assert issue["id"] == "21" and issue["shortId"] == "FRONTEND-7"
@@ -210,14 +199,12 @@ def test_token_in_message_and_sdk_filtered_query():
     assert req["query"] == [["email", "[email]"], ["token", "[Filtered]"]]
 
 
-@needs_real
 def test_invalid_json_body_in_python_repr():
     ev = redact(_load("flask_import_event_latest"))
     raw = next(f for f in _frames(ev) if f.get("vars", {}).get("raw"))["vars"]["raw"]
     assert raw.startswith("'[{\"email\": \"[email]\", \"phone\": ")
 
 
-@needs_real
 def test_issue_list_keeps_triage_fields():
     issues = redact(_load("org_issues_backend"))
     orig = _load("org_issues_backend")
@@ -229,7 +216,6 @@ def test_issue_list_keeps_triage_fields():
     assert "PermissionError: API token [token] was rejected by upstream" in titles.values()
 
 
-@needs_real
 def test_api_root_token_and_auth_object():
     root = redact(_load("api_root", REAL / "glitchtip"))
     assert root["auth"] == "[secret]"  # `auth` is a secret-named key
@@ -239,7 +225,6 @@ def test_api_root_token_and_auth_object():
     assert redact_text("t " + "0" * 64) == "t [token]"
 
 
-@needs_real
 def test_node_module_names_are_data_not_secret_keys():
     ev = redact(_load("express_typeerror_event_latest"))
     assert ev["packages"]["cookie"] == "0.7.2"
