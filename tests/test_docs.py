@@ -1,13 +1,17 @@
 """SKILL.md, references/ and --help must not drift apart."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from sentry_skill.cli import build_parser
+from sentry_skill.commands import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import gen_docs  # noqa: E402
 
 
 def commands():
@@ -16,12 +20,32 @@ def commands():
     return sub.choices
 
 
-def test_every_command_is_in_skill_md_and_output_fields():
-    skill = (ROOT / "SKILL.md").read_text()
-    fields = (ROOT / "references" / "output-fields.md").read_text()
-    for name in commands():
-        assert f"`{name}" in skill or name in skill, f"SKILL.md does not document {name}"
-        assert name in fields, f"references/output-fields.md does not cover {name}"
+def test_generated_docs_match_the_command_table():
+    """SKILL.md's command table, the scopes table and references/commands-<group>.md."""
+    assert gen_docs.stale() == [], "run: python3 tools/gen_docs.py"
+
+
+def test_the_generator_notices_a_change_of_the_table(monkeypatch):
+    from dataclasses import replace
+    entry = TABLE[0]
+    monkeypatch.setattr(gen_docs, "TABLE", (replace(entry, summary="something else"), *TABLE[1:]))
+    stale = {path.name for path in gen_docs.stale()}
+    assert stale == {"SKILL.md", f"commands-{entry.group}.md"}
+
+
+def test_skill_md_is_a_router_of_at_most_250_lines():
+    lines = (ROOT / "SKILL.md").read_text().splitlines()
+    assert len(lines) <= 250
+    for entry in TABLE:  # every command is named, each group page is linked
+        assert f"`{entry.name}" in "\n".join(lines), entry.name
+        assert f"(references/commands-{entry.group}.md)" in "\n".join(lines)
+
+
+def test_every_field_of_every_command_is_explained():
+    explained = (ROOT / "references" / "output-fields.md").read_text()
+    for entry in TABLE:
+        missing = [name for name in entry.fields if f"`{name}`" not in explained]
+        assert not missing, (entry.name, missing)
 
 
 def test_every_documented_command_exists():

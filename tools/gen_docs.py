@@ -39,10 +39,11 @@ def usage(entry) -> str:
 
 def options(entry) -> list:
     """(flag as typed, meaning) for every option of the entry, in --help order."""
-    rows = []
+    rows = [(REFS[kind].metavar, REFS[kind].help) for kind in entry.refs]
     every = (*entry.options, *(list_options(entry) if entry.lists else ()), *(WRITE_OPTIONS if entry.writes else ()))
     for opt in every:
         if not opt.flag.startswith("-"):
+            rows.append((opt.metavar or opt.flag.upper(), opt.help or ""))
             continue
         taken = opt.action not in ("store_true", "store_const")
         value = ("|".join(opt.choices) if opt.choices else opt.metavar or opt.name.upper()) if taken else ""
@@ -53,20 +54,14 @@ def options(entry) -> list:
     return rows
 
 
-def needs(entry) -> str:
-    if entry.method is None:
-        return "nothing (no request)"
-    parts = [f"`{entry.scope}`"]
-    if entry.writes:
-        parts.append("writes allowed" + (", `--confirm`" if entry.needs_confirm else ""))
-    return "; ".join(parts)
-
-
 def skill_table() -> str:
-    rows = ["| command | does | needs | flags in |", "|---|---|---|---|"]
-    for entry in TABLE:
-        rows.append(f"| `{usage(entry)}` | {entry.summary} | {needs(entry)} | "
-                    f"[commands-{entry.group}]({page_name(entry.group)}) |")
+    """One row per group, so SKILL.md stays the same size however many commands there are."""
+    rows = ["| group | commands (writes marked ✎; each has `--help` with an example) | every flag, scope and request |",
+            "|---|---|---|"]
+    for group in GROUPS:
+        commands = "; ".join(f"`{usage(entry)}`{' ✎' if entry.writes else ''}: {entry.summary}"
+                             for entry in TABLE if entry.group == group)
+        rows.append(f"| {group} | {commands} | [{page_name(group)}]({page_name(group)}) |")
     return "\n".join(rows)
 
 
@@ -106,21 +101,21 @@ def group_page(group: str) -> str:
             confirm = " and `--confirm`" if entry.needs_confirm else ""
             lines.append(f"- A write: refused unless writes are allowed{confirm}; `--dry-run` prints the request.")
         if entry.fields:
-            default = ", ".join(entry.default_fields) or "all"
+            default = ", ".join(entry.default_fields) or "the whole compact view"
             lines.append(f"- Fields: {default} by default; `--fields` takes any of {', '.join(entry.fields)}.")
         rows = options(entry)
         if rows:
-            lines += ["", "| option | meaning |", "|---|---|"]
+            lines += ["", "| argument | meaning |", "|---|---|"]
             lines += [f"| `{flag}` | {meaning.replace('|', '/')} |" for flag, meaning in rows]
         lines += ["", "```bash", f"{SCRIPT} {entry.example}", "```"]
     return "\n".join(lines) + "\n"
 
 
 def between(text: str, name: str, content: str) -> str:
-    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(\n<!-- /generated:{name} -->)", re.S)
+    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- /generated:{name} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"markers for {name!r} are missing")
-    return pattern.sub(lambda m: m.group(1) + content + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text)
 
 
 def wanted() -> dict:
