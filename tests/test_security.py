@@ -2,10 +2,12 @@
 dry-runs, errors, --no-redact output, and a cassette recorded with it."""
 
 import json
+import shlex
 
 import pytest
 import vcr
 
+from sentry_skill.commands import TABLE
 from cassettes_support import scrub_request, scrub_response
 from standin import Fault, StandIn
 
@@ -21,13 +23,15 @@ def server(monkeypatch):
         yield running
 
 
-COMMANDS = [
+# Every entry's own example, then runs that reach recorded data in each mode.
+COMMANDS = [shlex.split(entry.example) for entry in TABLE] + [
     ["list-issues", "--limit", "3"],
     ["issue-detail", "BACKEND-C", "--latest-event", "--stacktrace"],
     ["issue-detail", "17", "--raw"],
     ["issue-events", "17"],
     ["event-detail", "latest", "--issue", "17", "--breadcrumbs", "5"],
     ["event-detail", "74dcd623b77c40b288759bd72481546b"],
+    ["lookup-event-id", "74dcd623b77c40b288759bd72481546b"],
     ["lookup-short-id", "BACKEND-C"],
     ["update-issue", "17", "--status", "resolved", "--dry-run"],
     ["update-issue", "17", "--status", "resolved"],
