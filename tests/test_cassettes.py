@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cassettes_support import (ALLOWED_EMAIL_DOMAINS, ALLOWED_TOKENS, CASSETTES, EMAIL_RE, IPV4_RE, TOKEN_RE,
+from cassettes_support import (ALLOWED_TOKENS, scrub_text, CASSETTES, EMAIL_RE, IPV4_RE, TOKEN_RE, domain_is_allowed,
                                ip_is_allowed, loads, scrub_request, scrub_response)
 
 CASSETTE_FILES = sorted(CASSETTES.glob("*.yaml"))
@@ -49,13 +49,18 @@ def test_cassette_is_clean(path):
         assert interaction["request"]["uri"].startswith("https://sentry.example.com/")
         assert not {n.lower() for n in interaction["response"]["headers"]} & {"set-cookie"}
     for match in EMAIL_RE.finditer(text):
-        assert match.group(1).lower() in ALLOWED_EMAIL_DOMAINS, match.group(0)
+        assert domain_is_allowed(match.group(1)), match.group(0)
     for match in IPV4_RE.finditer(text):
         assert ip_is_allowed(match.group(0)), match.group(0)
     for match in TOKEN_RE.finditer(text):
         assert ALLOWED_TOKENS.fullmatch(match.group(0)), match.group(0)
     assert not re.search(r"Bearer (?!\[)[A-Za-z0-9_-]{8,}", text)
     assert "standin-token" not in text and "replay-token" not in text
+
+
+def test_reserved_example_names_are_kept_and_others_scrubbed():
+    text = scrub_text("pw@db.internal.example a@mail.example.org b@corp-mail.io shop@2.4.1", None)
+    assert text == "pw@db.internal.example a@mail.example.org someone@example.com shop@2.4.1"
 
 
 def test_ip_check_itself():

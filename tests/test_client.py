@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from standin import Fault, StandIn
+from standin import TOKEN, Fault, StandIn
 
 
 def test_connection_refused_is_retried_once_then_exit_6(run, monkeypatch):
@@ -118,11 +118,12 @@ def test_redirect_to_another_host_is_refused_without_sending_the_token(run, stan
 
 
 def test_same_host_redirect_is_followed_with_the_token(run, standin):
-    standin.fail(r"/issues/17$", Fault(301, b"", {"Location": "/api/0/organizations/acme/issues/17/"}))
-    from sentry_skill import client as client_module
-    assert client_module  # the redirect is followed by the client, not by requests
-    result = run("issue-detail", f"{standin.url}/organizations/acme/issues/17/")
-    assert result.code == 0
+    standin.fail(r"^/api/0/organizations/acme/issues/17/$", Fault(301, b"", {"Location": "/api/0/issues/17/"}))
+    result = run("issue-detail", "17")
+    assert result.code == 0, result.err
+    assert result.json["shortId"] == "BACKEND-C"
+    assert standin.paths() == ["/api/0/organizations/acme/issues/17/", "/api/0/issues/17/"]
+    assert [e["headers"].get("Authorization") for e in standin.log] == [f"Bearer {TOKEN}"] * 2
 
 
 def test_token_is_not_sent_to_a_host_it_does_not_belong_to(standin):

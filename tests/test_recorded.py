@@ -1,20 +1,33 @@
-"""Every read command through main(argv), replayed from recorded cassettes.
+"""Commands through main(argv), replayed from cassettes recorded from a real GlitchTip.
 
-The cassettes were recorded from a GlitchTip-dialect server serving bodies that
-real SDKs sent (see tests/cassettes/README.md), so they also hold the fallback
-from the organization-scoped paths to the older ones.
+Each case is a cassette (tests/cassettes/<case>.yaml: what the tool sent and what
+the server answered) and its runs (tests/cassettes/<case>.json: the argv of each
+run, its exit code and its stdout). A case passes when every run prints exactly
+what it printed against the real server, every recorded exchange was asked for
+once, and every write sent the recorded body. A run's argv may hold
+`{next_cursor}`, the cursor the previous run printed, and `{base_url}`. A case
+with `built_from` was assembled from recorded exchanges by
+tools/cassette_from_recordings.py (writes that cannot be recorded twice).
+
+Re-record against a real server (see README.md, Development):
+  SENTRY_RECORD=1 SENTRY_BASE_URL=... SENTRY_AUTH_TOKEN=... SENTRY_ORG=acme python -m pytest tests/test_recorded.py
+which also rewrites each case's exit codes and stdout, for review in the diff.
 """
 
 import json
 import os
 
 import pytest
+import requests
 
-from cassettes_support import cassette, configure
+from cassettes_support import CASSETTES, RECORDING, cassette, configure
+from sentry_skill.commands import TABLE
 
 PLANTED = ["card.holder@example.com", "198.51.100.23", "4111111111111111", "AKIAPLANTEDKEY12345678",
            "leaky.person@example.com", "203.0.113.77", "planted-Password!2024", "node.shopper@example.com",
-           "2001:db8:85a3::8a2e:370:7334", "hunter2-planted-password", "sntryu_planted", "cardholder"]
+           "2001:db8:85a3::8a2e:370:7334", "hunter2-planted-password", "sntryu_planted", "cardholder",
+           "john.doe@example.com"]
+CASES = sorted(CASSETTES.glob("*.json"))
 
 
 @pytest.fixture
@@ -25,106 +38,64 @@ def replay(run, monkeypatch):
     monkeypatch.setattr("sentry_skill.client.SentryClient.concurrently",
                         lambda self, *calls: [call() for call in calls])
 
-    def play(name, *argv):
-        with cassette(name):
-            return play_in(*argv)
-
-    def play_in(*argv):  # inside a cassette the test opened itself
+    def play(*argv):
         result = run(*argv)
         for planted in PLANTED:
             assert planted not in result.out + result.err, planted
         return result
-    play.inside = play_in
     return play
 
 
-def test_list_issues(replay):
-    result = replay("list_issues", "list-issues", "--project", "frontend", "--limit", "3")
-    assert result.code == 0, result.err
-    doc = result.json
-    assert [i["shortId"] for i in doc["items"]] == ["FRONTEND-8", "FRONTEND-7", "FRONTEND-6"]
-    assert doc["next_cursor"]
-    assert "[secret]" in doc["items"][0]["title"] or "[ip]" in doc["items"][0]["title"]
+def _argv(run_spec: dict, previous) -> list:
+    cursor = previous.get("next_cursor", "") if isinstance(previous, dict) else ""
+    base_url = os.environ["SENTRY_BASE_URL"]
+    return [arg.replace("{next_cursor}", cursor).replace("{base_url}", base_url) for arg in run_spec["argv"]]
 
 
-def test_list_issues_second_page(replay):
-    first = replay("list_issues_pages", "list-issues", "--project", "backend", "--limit", "12")
-    assert first.code == 0, first.err
-    assert first.json["count"] == 12 and "next_cursor" not in first.json or first.json["count"] == 12
+@pytest.mark.parametrize("case", CASES, ids=lambda path: path.stem)
+def test_recorded_case(replay, case):
+    spec = json.loads(case.read_text())
+    previous = None
+    # A cassette built from recorded exchanges (a delete, say) is never recorded again.
+    with cassette(case.stem, record="built_from" not in spec) as recorded:
+        for run_spec in spec["runs"]:
+            result = replay(*_argv(run_spec, previous))
+            printed = json.loads(result.out) if result.out else None
+            if RECORDING:
+                run_spec.update(exit=result.code, stdout=printed)
+                previous = printed
+                continue
+            assert result.code == run_spec["exit"], result.err
+            assert printed == run_spec["stdout"]
+            previous = printed
+    if RECORDING:
+        case.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
+    else:
+        assert recorded.all_played, "a recorded exchange was never asked for"
 
 
-def test_issue_detail_latest_event(replay):
-    result = replay("issue_detail_latest", "issue-detail", "BACKEND-B", "--latest-event")
-    assert result.code == 0, result.err
-    doc = result.json
-    assert doc["shortId"] == "BACKEND-B" and doc["title"] == "KeyError: 'country'"
-    event = doc["latestEvent"]
-    assert event["exceptions"][0] == {"type": "KeyError", "value": "'country'", "mechanism": "flask",
-                                      "handled": False}
-    assert event["frame"]["function"] == "checkout" and event["user"] == {"id": "42"}
+def test_every_command_has_a_recorded_case():
+    covered = {run_spec["argv"][0] for case in CASES for run_spec in json.loads(case.read_text())["runs"]}
+    assert {entry.name for entry in TABLE} <= covered
 
 
-def test_issue_events(replay):
-    url = os.environ["SENTRY_BASE_URL"] + "/organizations/acme/issues/17/"  # an issue URL of this server
-    result = replay("issue_events", "issue-events", url)
-    assert result.code == 0, result.err
-    assert result.json["count"] == 2
-    assert {e["eventID"] for e in result.json["items"]} == {"40d2f13ae1d148f8b32b22cfcafad5f3",
-                                                            "74dcd623b77c40b288759bd72481546b"}
+def test_the_cases_cover_a_second_page_a_fallback_and_the_write_statuses():
+    cassettes = {case.stem: (CASSETTES / f"{case.stem}.yaml").read_text() for case in CASES}
+    assert any("cursor=" in text for text in cassettes.values())           # a second page
+    assert any("code: 405" in text for text in cassettes.values())         # an older path after a 405
+    assert any("code: 204" in text for text in cassettes.values())         # GlitchTip's delete
+    assert any("method: PUT" in text for text in cassettes.values())
 
 
-def test_event_detail_stacktrace(replay):
-    result = replay("event_detail_stacktrace", "event-detail", "latest", "--issue", "20", "--stacktrace",
-                    "--breadcrumbs", "3")
-    assert result.code == 0, result.err
-    doc = result.json
-    assert doc["exceptions"][0]["type"] == "TypeError"
-    assert [c["category"] for c in doc["breadcrumbs"]] == ["console"] * 3
-    assert any("[email]" in c["message"] for c in doc["breadcrumbs"])
-
-
-def test_event_detail_by_id_lookup(replay):
-    result = replay("event_detail_lookup", "event-detail", "40d2f13ae1d148f8b32b22cfcafad5f3")
-    assert result.code == 0, result.err
-    assert result.json["issueId"] == "17"
-
-
-def test_lookup_short_id(replay):
-    result = replay("lookup_short_id", "lookup-short-id", "BACKEND-C")
-    assert result.code == 0, result.err
-    assert result.json["id"] == "17"
-
-
-def test_not_found(replay):
-    result = replay("issue_not_found", "issue-detail", "999999")
-    assert result.code == 5 and result.out == ""
-    assert result.error["type"] == "not_found"
-
-
-def test_update_issue_archive(replay):
+def test_a_write_with_another_body_finds_no_recorded_answer(replay):
+    """The body matters: the recorded PUT does not answer a different change."""
     with cassette("update_issue_archive") as recorded:
-        result = replay_run(replay, "update-issue", "BACKEND-C", "--archive", "--for", "2h", "--allow-write")
-    assert result.code == 0, result.err
-    puts = [r for r in recorded.requests if r.method == "PUT"]
-    assert len(puts) == 1 and puts[0].path == "/api/0/organizations/acme/issues/BACKEND-C/"
-    assert json.loads(puts[0].body) == {"status": "ignored", "substatus": "archived_until_condition_met",
-                                        "statusDetails": {"ignoreDuration": 120}}
-    assert result.json["status"] == "ignored"
+        result = replay("update-issue", "5", "--archive", "--for", "14h", "--allow-write")
+    assert result.code == 1 and not recorded.play_count  # vcrpy refused the unrecorded request
 
 
-def test_delete_issue(replay):
-    with cassette("delete_issue") as recorded:
-        result = replay_run(replay, "delete-issue", "18", "--allow-write", "--confirm")
-    assert result.code == 0, result.err
-    assert [r.method for r in recorded.requests] == ["DELETE"]
-    assert result.json["deleted"] == "queued"
-
-
-def test_refused_write_records_nothing(replay):
-    with cassette("write_refused") as recorded:
-        result = replay_run(replay, "update-issue", "17", "--status", "resolved")
-    assert result.code == 8 and len(recorded.requests) == 0 and len(recorded.data) == 0
-
-
-def replay_run(replay, *argv):
-    return replay.inside(*argv)
+def test_refused_write_sends_nothing(replay, monkeypatch):
+    sent = []
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", lambda self, request, **kw: sent.append(request))
+    result = replay("update-issue", "17", "--status", "resolved")
+    assert result.code == 8 and result.out == "" and sent == []
