@@ -16,6 +16,7 @@ import pytest
 
 import audit_corpus as corpus
 from sentry_skill import shape
+from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
 BASE = [(), ("--format", "jsonl"), ("--format", "table")]
@@ -37,7 +38,7 @@ DIALECTS_RUN: set = set()
 @pytest.fixture(scope="module", params=["sentry", "glitchtip"])
 def corpus_server(request):
     """The stand-in of either dialect serving the audit corpus, one per dialect for the file."""
-    with StandIn(request.param, router=corpus.CorpusRouter()) as server:
+    with StandIn(request.param, model=corpus.CorpusRouter()) as server:
         yield server
 
 
@@ -236,7 +237,7 @@ def test_error_detail_cut_in_the_middle_of_a_secret(run, standin, head_length):
 def test_every_planted_value_reaches_the_output_without_redaction(run, standin_factory):
     """With --no-redact the same commands print every planted value: the corpus is served,
     so the clean results above mean redaction worked, not that the data never arrived."""
-    standin_factory("sentry", router=corpus.CorpusRouter())
+    standin_factory("sentry", model=corpus.CorpusRouter())
     outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact")]
     for name in NAMES:
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
@@ -250,7 +251,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
-    recorded = sorted(corpus.DATA.glob("*.json"))
+    recorded = sorted(DATA.glob("*.json"))
     assert len(recorded) == 11
     for path in recorded:
         text = path.read_text(encoding="utf-8")
