@@ -1,7 +1,7 @@
 """The redaction audit corpus: real Sentry/GlitchTip bodies with planted secrets.
 
 Every body starts as a deep copy of a recorded body in
-scripts/sentry_skill/demo_data (those files are never written). Into it go
+tests/data/standin (those files are never written). Into it go
 planted personal data and secrets, in every place where real SDKs and real
 applications put them (as in the bodies recorded from a real GlitchTip, copied
 into tests/data/real, see its README.md): exception values, titles, messages,
@@ -22,8 +22,8 @@ token's tail), so a half-redacted value is caught too.
 Public: PLANTED, PLACES, NEEDLES, SERVED (planted in bodies the router serves),
 ERROR_BODIES (error answers quoting secrets), RECORDED_PLANTED, ISSUES, EVENT_IDS,
 SURVIVE, REDACTED_FORMS, issue(name), issue_list(project=None), event(name),
-event_list(name), leaks(text), CorpusRouter (the demo router serving these
-bodies, for tests/standin.py).
+event_list(name), leaks(text), CorpusRouter (the tests' server model serving
+these bodies, for tests/standin.py).
 """
 
 from __future__ import annotations
@@ -31,15 +31,8 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "scripts" / "sentry_skill" / "demo_data"
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
-
-from sentry_skill.demo import DETAILED, DemoAdapter  # noqa: E402
+from server_model import DETAILED, ServerModel, recorded
 
 PLANTED: list[str] = []          # every planted value, in planting order
 PLACES: dict[str, str] = {}      # value -> "kind: where"
@@ -267,10 +260,6 @@ class Planter:
 
 
 # --- helpers over real bodies ---------------------------------------------------------
-
-
-def _load(name: str):
-    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def _entry(event: dict, kind: str, create=False) -> dict | None:
@@ -603,8 +592,8 @@ _BODIES: dict[str, object] = {}
 
 def _build() -> None:
     for name, (issue_id, short_id, prefix) in ISSUES.items():
-        latest = _plant_event(_load(f"{prefix}_event_latest"), name, VARIANTS[name])
-        events = _load(f"{prefix}_events")
+        latest = _plant_event(recorded(f"{prefix}_event_latest"), name, VARIANTS[name])
+        events = recorded(f"{prefix}_events")
         for item in events:
             scope = _event_scope(item)
             _plant_event(item, scope, VARIANTS[scope])
@@ -613,7 +602,7 @@ def _build() -> None:
         _BODIES[f"{name}_titles"] = (latest["title"], latest["culprit"])
     lists = {}
     for project in ("backend", "frontend"):
-        items = _load(f"org_issues_{project}")
+        items = recorded(f"org_issues_{project}")
         for item in items:
             detailed = DETAILED.get(item["id"])
             name = next((n for n, v in ISSUES.items() if v[0] == item["id"]), None)
@@ -622,7 +611,7 @@ def _build() -> None:
         lists[project] = items
     _BODIES["issues_backend"], _BODIES["issues_frontend"] = lists["backend"], lists["frontend"]
     for name, (issue_id, _short, prefix) in ISSUES.items():
-        body = _load(f"{prefix}_issue")
+        body = recorded(f"{prefix}_issue")
         list_item = next(i for items in lists.values() for i in items if i["id"] == issue_id)
         for key in ("title", "culprit", "metadata", "assignedTo"):
             body[key] = copy.deepcopy(list_item[key])
@@ -659,7 +648,7 @@ def issue(name: str) -> dict:
 
 
 def issue_list(project: str | None = None) -> list:
-    """The organization issue list (both projects, newest first, as the demo router serves it)."""
+    """The organization issue list (both projects, newest first, as the server model serves it)."""
     if project:
         return copy.deepcopy(_BODIES[f"issues_{project}"])
     items = copy.deepcopy(_BODIES["issues_backend"] + _BODIES["issues_frontend"])
@@ -677,30 +666,16 @@ def event_list(name: str) -> list:
     return copy.deepcopy(_BODIES[f"{name}_events"])
 
 
-class CorpusRouter(DemoAdapter):
-    """The --demo router, serving the corpus in place of the recorded bodies."""
+class CorpusRouter(ServerModel):
+    """The tests' server model, serving the corpus in place of the recorded bodies:
+    each planted copy under the name of the recorded body it was made from."""
 
-    _NAMES = {v[0]: name for name, v in ISSUES.items()}
+    _PLANTED_AS = {"org_issues_backend": "issues_backend", "org_issues_frontend": "issues_frontend",
+                   **{f"{prefix}_{recorded_as}": f"{name}_{kind}" for name, (_id, _short, prefix) in ISSUES.items()
+                      for recorded_as, kind in (("issue", "issue"), ("events", "events"), ("event_latest", "event"))}}
 
-    def __init__(self):
-        super().__init__()
-        self.issues = issue_list()
-
-    def issue_detail(self, found):
-        name = self._NAMES.get(found["id"])
-        return _BODIES[f"{name}_issue"] if name else found
-
-    def events(self, issue_id):
-        name = self._NAMES.get(issue_id)
-        return _BODIES[f"{name}_events"] if name else []
-
-    def pick_event(self, issue_id, events, which):
-        name = self._NAMES.get(issue_id)
-        if which in ("latest", "recommended") and name:
-            return _BODIES[f"{name}_event"]
-        if which == "oldest" and events:
-            return events[-1]
-        return next((e for e in events if e.get("event_id") == which), None)
+    def body(self, name):
+        return copy.deepcopy(_BODIES[self._PLANTED_AS[name]])
 
 
 _UNTAGGED = [n for n in NEEDLES if "audit" not in n.lower()]  # IPs, cards, hex, DSN keys, Basic

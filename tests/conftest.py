@@ -94,8 +94,8 @@ def standin_factory(monkeypatch):
     """Start a loopback stand-in and point the configuration at it."""
     started = []
 
-    def start(mode="sentry", generated_issues=0, router=None):
-        server = StandIn(mode, generated_issues=generated_issues, router=router).__enter__()
+    def start(mode="sentry", generated_issues=0, model=None):
+        server = StandIn(mode, generated_issues=generated_issues, model=model).__enter__()
         started.append(server)
         monkeypatch.setenv("SENTRY_BASE_URL", server.url)
         monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)

@@ -1,39 +1,26 @@
 """A Sentry stand-in on 127.0.0.1 for tests: real recorded bodies, real HTTP.
 
-Two dialects:
-- "sentry": organization-scoped paths answer, as on sentry.io;
-- "glitchtip": those paths answer as GlitchTip does (405 for issue detail, an
-  HTML 500 for the latest event, HTML 404 for short-id and event-id lookups),
-  the Link header comes wrapped in {'...'}, and only /api/0/issues/... works.
-
-Bodies come from the bundled recorded sample (scripts/sentry_skill/demo_data),
-so the stand-in works wherever the repository does. Tests can queue faults,
-ask for a long generated issue list, and read the request log.
+What it answers is the tests' own server model (tests/server_model.py: recorded
+bodies served by path, in two dialects, "sentry" and "glitchtip"); this file is
+the HTTP around it: the token check, queued faults and the request log. It
+imports nothing from the product.
 
 Run it by hand (for recording cassettes): python tests/standin.py --mode glitchtip
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from sentry_skill.demo import DemoAdapter  # noqa: E402  (the same router as --demo)
+from server_model import ServerModel, generate_issues
 
 TOKEN = "standin-token-42"  # a fake, short enough not to look like a real token
-HTML_404 = b"<!DOCTYPE html><html><head><title>GlitchTip</title></head><body>Not Found</body></html>"
-HTML_500 = (b"<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n"
-            b"<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n")
 
 
 class Fault:
@@ -53,13 +40,13 @@ class QuietServer(ThreadingHTTPServer):
 
 
 class StandIn:
-    def __init__(self, mode: str = "sentry", generated_issues: int = 0, token: str = TOKEN, router=None):
-        """`router` replaces the recorded bodies: any object with DemoAdapter's
-        `route(method, path, query)` and `issues` (tests/audit_corpus.py has one)."""
+    def __init__(self, mode: str = "sentry", generated_issues: int = 0, token: str = TOKEN, model=None):
+        """`model` replaces the recorded bodies: a ServerModel, or a subclass serving
+        other bodies (tests/audit_corpus.py has one)."""
         self.mode, self.token = mode, token
-        self.router = router if router is not None else DemoAdapter()
+        self.model = model if model is not None else ServerModel()
         if generated_issues:
-            self.router.issues = generate_issues(self.router.issues, generated_issues)
+            self.model.issues = generate_issues(self.model.issues, generated_issues)
         self.log: list[dict] = []
         self.faults: list[tuple[re.Pattern, Fault]] = []
         self._lock = threading.Lock()
@@ -95,32 +82,9 @@ class StandIn:
 
     def answer(self, method, path, query, headers, body=b""):
         if headers.get("Authorization") != f"Bearer {self.token}":
-            return 401, {"detail": "Invalid token"}, {}
-        if self.mode == "glitchtip":
-            quirk = self.glitchtip_quirk(method, path, query)
-            if quirk:
-                return quirk
-        legacy = re.fullmatch(r"/api/0/issues/(\d+)/(.*)", path)
-        if legacy:  # /api/0/issues/{id}/... answers like the org-scoped path, numeric ids only
-            path = f"/api/0/organizations/acme/issues/{legacy.group(1)}/{legacy.group(2)}"
-        if method == "GET":
-            status, body, extra = self.router.route(method, path, query)
-        else:  # writes change the router's in-memory issues
-            status, body, extra = self.router.route(method, path, query, json.loads(body) if body else None)
-        if self.mode == "glitchtip" and "Link" in extra:
-            extra = {**extra, "Link": "{'" + extra["Link"] + "'}"}
-        return status, body, extra
-
-    def glitchtip_quirk(self, method, path, query):
-        if re.fullmatch(r"/api/0/organizations/acme/(shortids|eventids)/[^/]+/", path):
-            return 404, HTML_404, {"Content-Type": "text/html; charset=utf-8"}
-        if re.fullmatch(r"/api/0/organizations/acme/issues/[^/]+/", path) and method == "GET":
-            return 405, b"Method not allowed", {"Content-Type": "text/html; charset=utf-8", "Allow": "PUT"}
-        if re.fullmatch(r"/api/0/organizations/acme/issues/[^/]+/events/.*", path):
-            return 500, HTML_500, {"Content-Type": "text/html; charset=utf-8"}
-        if path == "/api/0/organizations/acme/issues/" and query.get("shortIdLookup") == ["1"]:
-            return 200, [], {}  # GlitchTip ignores shortIdLookup
-        return None
+            return 401, {"detail": "Invalid token"}, {}  # spec: 401 for a bad or missing token
+        payload = json.loads(body) if body and method != "GET" else None
+        return self.model.route(method, path, query, payload, self.mode)
 
     def _handler(self):
         standin = self
@@ -172,17 +136,6 @@ class StandIn:
                 self.wfile.write(data)
 
         return Handler
-
-
-def generate_issues(recorded: list, count: int) -> list:
-    """`count` issues shaped exactly like the recorded ones, with new ids."""
-    out = []
-    for n in range(count):
-        issue = copy.deepcopy(recorded[n % len(recorded)])
-        issue["id"] = str(1000 + n)
-        issue["shortId"] = f"{issue['project']['slug'].upper()}-{1000 + n:X}"
-        out.append(issue)
-    return out
 
 
 if __name__ == "__main__":

@@ -6,17 +6,32 @@ Each run must exit 0, print no planted value (nor a fragment of one, nor any
 secrets: exception types, file and function names, short ids, and the typed
 markers that stand where a secret was. Error answers that quote secrets back
 are checked on stderr the same way.
+
+What runs is fixed before any test starts: audit_plan() lists every run (dialect,
+command line, what must survive), each audit test runs exactly its own rows, and
+the last test checks that the plan covers every read command, mode and dialect,
+whatever ran before it.
 """
 
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pytest
 
 import audit_corpus as corpus
 from sentry_skill import shape
+from server_model import DATA
 from standin import TOKEN, Fault, StandIn
+
+# The read commands the audit must cover.
+READ_COMMANDS = {"list-issues", "issue-detail", "issue-events", "event-detail", "lookup-short-id"}
+# The flags that change what a read command prints (formats, parts, selections) or how it fetches.
+MODE_FLAGS = {"--raw", "--format", "jsonl", "table", "--fields", "--stacktrace", "--breadcrumbs", "--max-bytes",
+              "--latest-event", "--project"}
+DIALECTS = ("sentry", "glitchtip")
+MIN_RUNS = 150
 
 BASE = [(), ("--format", "jsonl"), ("--format", "table")]
 RAW = ("--raw",)
@@ -30,63 +45,22 @@ EVENT_MODES = BASE + [
     ("--fields", ",".join(shape.EVENT_FIELDS), "--max-bytes", "0"),
 ]
 NAMES = list(corpus.ISSUES)
-RUNS: list = []  # (dialect, argv) of every audited run, for the count in the last test
-DIALECTS_RUN: set = set()
 
 
-@pytest.fixture(scope="module", params=["sentry", "glitchtip"])
-def corpus_server(request):
-    """The stand-in of either dialect serving the audit corpus, one per dialect for the file."""
-    with StandIn(request.param, router=corpus.CorpusRouter()) as server:
-        yield server
+class Row(NamedTuple):
+    """One audited run."""
+    dialect: str
+    test: str                 # the test that runs it
+    argv: tuple               # the command, its arguments, then `mode`
+    mode: tuple = ()
+    issue: str | None = None  # the corpus issue it reads (corpus.ISSUES)
+    survive: tuple = ()       # text that must be on stdout
+    code: int = 0
+    fault: int | None = None  # the server answers this status with corpus.ERROR_BODIES[fault]
+    message: str = ""         # text that must survive in the error message
 
 
-@pytest.fixture
-def server(corpus_server, monkeypatch):
-    monkeypatch.setenv("SENTRY_BASE_URL", corpus_server.url)
-    monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
-    monkeypatch.setenv("SENTRY_ORG", "acme")
-    corpus_server.faults.clear()
-    DIALECTS_RUN.add(corpus_server.mode)
-    yield corpus_server
-    corpus_server.faults.clear()
-
-
-class Audit:
-    """Runs commands and collects every problem, so one failure lists them all."""
-
-    def __init__(self, run, dialect):
-        self.run, self.dialect, self.problems = run, dialect, []
-
-    def __call__(self, *argv, survive=(), code=0):
-        result = self.run(*argv)
-        RUNS.append((self.dialect, argv))
-        argv = (self.dialect, *argv)
-        if result.code != code:
-            self.problems.append(f"{argv}: exit {result.code} (want {code}): {result.err[-300:]}")
-        for stream, text in (("stdout", result.out), ("stderr", result.err)):
-            found = corpus.leaks(text)
-            if found:
-                self.problems.append(f"{argv}: {stream} leaks {found}")
-            low = text.lower()
-            if "audit" in low:  # a fragment of an audit-tagged value, whatever it was
-                at = low.index("audit")
-                self.problems.append(f"{argv}: {stream} keeps {text[max(0, at - 40):at + 40]!r}")
-        for text in survive:
-            if text not in result.out:
-                self.problems.append(f"{argv}: lost {text!r}")
-        return result
-
-    def check(self):
-        assert not self.problems, "\n".join(self.problems)
-
-
-@pytest.fixture
-def audit(run, server):
-    return Audit(run, server.mode)  # each test ends with audit.check()
-
-
-def plan(items, full, modes):
+def rotate(items, full, modes):
     """Every item in the fullest modes (`--raw`, and all parts shaped); the other
     modes rotate over the items, so each mode meets each dialect and command."""
     runs = [(item, mode) for item in items for mode in full]
@@ -108,53 +82,6 @@ def _ref(name: str) -> str:
     return issue_id if name == "orders" else short_id
 
 
-# --- the read commands ---------------------------------------------------------
-
-
-def test_list_issues(audit, server):
-    queries = [(), ("--query", "", "--limit", "100")]
-    for query, mode in plan(queries, [RAW], ISSUE_MODES):
-        survive = [corpus.ISSUES[n][1] for n in NAMES]
-        if "table" not in mode:
-            survive += [corpus.SURVIVE[n]["type"] for n in NAMES] + ["[email]"]
-        audit("list-issues", *query, *mode, survive=survive)
-    audit.check()
-
-
-def test_issue_detail(audit, server):
-    for name, mode in plan(NAMES, [RAW], ISSUE_MODES):
-        audit("issue-detail", _ref(name), *mode, survive=_survivors(name, mode, "shortId", "type"))
-    audit.check()
-    if server.mode == "glitchtip":  # the 405 on the org path sent the client to the older one
-        assert "/api/0/issues/16/" in server.paths()
-
-
-def test_issue_detail_with_latest_event(audit, server):
-    for name, mode in plan(NAMES, [RAW, LATEST_FULL], LATEST_MODES):
-        keys = ("shortId", "type", "file", "function")
-        result = audit("issue-detail", _ref(name), "--latest-event", *mode, survive=_survivors(name, mode, *keys))
-        if mode == LATEST_FULL:
-            frames = [f for f in result.json["latestEvent"]["stacktrace"] if "function" in f]
-            assert frames[-1]["function"] == corpus.SURVIVE[name]["function"]
-    audit.check()
-
-
-def test_lookup_short_id(audit, server):
-    for name, mode in plan(NAMES, [RAW], ISSUE_MODES):
-        audit("lookup-short-id", corpus.ISSUES[name][1].lower(), *mode,
-              survive=_survivors(name, mode, "shortId", "type"))
-    audit.check()
-
-
-def test_issue_events(audit, server):
-    for name, mode in plan(NAMES, [RAW], BASE):
-        survive = _survivors(name, mode, "type")
-        if "table" not in mode:
-            survive.append("https://shop.example.com/users/[email]/block/[ip]")
-        audit("issue-events", _ref(name), *mode, survive=survive)
-    audit.check()
-
-
 def _event_survivors(name, mode):
     survive = _survivors(name, mode, "type", "file", "function")
     if "--breadcrumbs" in mode and "table" not in mode:
@@ -170,26 +97,56 @@ def _events():
             if scope.split("_")[0] == name]
 
 
-def test_event_detail_latest(audit, server):
-    for name, mode in plan(NAMES, [RAW, EVENT_FULL], EVENT_MODES):
-        audit("event-detail", "latest", "--issue", _ref(name), *mode, survive=_event_survivors(name, mode))
-    audit.check()
+# --- the plan: every run, before anything runs ------------------------------------------
+# Each planner yields (command and arguments, mode, corpus issue, what must survive).
 
 
-def test_event_detail_by_id_with_project(audit, server):
-    for (name, event_id), mode in plan(_events(), [RAW], EVENT_MODES):
-        audit("event-detail", event_id, "--project", corpus.SURVIVE[name]["project"], *mode,
-              survive=_event_survivors(name, mode))
-    audit.check()
+def _plan_list_issues():
+    for query, mode in rotate([(), ("--query", "", "--limit", "100")], [RAW], ISSUE_MODES):
+        survive = [corpus.ISSUES[n][1] for n in NAMES]
+        if "table" not in mode:
+            survive += [corpus.SURVIVE[n]["type"] for n in NAMES] + ["[email]"]
+        yield ("list-issues", *query), mode, None, survive
 
 
-def test_event_detail_by_id_alone(audit, server):
-    for (name, event_id), mode in plan(_events(), [RAW], EVENT_MODES):
-        audit("event-detail", event_id, *mode, survive=_event_survivors(name, mode))
-    audit.check()
+def _plan_issue_detail():
+    for name, mode in rotate(NAMES, [RAW], ISSUE_MODES):
+        yield ("issue-detail", _ref(name)), mode, name, _survivors(name, mode, "shortId", "type")
 
 
-# --- errors that quote secrets back -------------------------------------------------
+def _plan_issue_detail_with_latest_event():
+    for name, mode in rotate(NAMES, [RAW, LATEST_FULL], LATEST_MODES):
+        survive = _survivors(name, mode, "shortId", "type", "file", "function")
+        yield ("issue-detail", _ref(name), "--latest-event"), mode, name, survive
+
+
+def _plan_lookup_short_id():
+    for name, mode in rotate(NAMES, [RAW], ISSUE_MODES):
+        yield ("lookup-short-id", corpus.ISSUES[name][1].lower()), mode, name, _survivors(name, mode, "shortId", "type")
+
+
+def _plan_issue_events():
+    for name, mode in rotate(NAMES, [RAW], BASE):
+        survive = _survivors(name, mode, "type")
+        if "table" not in mode:
+            survive.append("https://shop.example.com/users/[email]/block/[ip]")
+        yield ("issue-events", _ref(name)), mode, name, survive
+
+
+def _plan_event_detail_latest():
+    for name, mode in rotate(NAMES, [RAW, EVENT_FULL], EVENT_MODES):
+        yield ("event-detail", "latest", "--issue", _ref(name)), mode, name, _event_survivors(name, mode)
+
+
+def _plan_event_detail_by_id_with_project():
+    for (name, event_id), mode in rotate(_events(), [RAW], EVENT_MODES):
+        argv = ("event-detail", event_id, "--project", corpus.SURVIVE[name]["project"])
+        yield argv, mode, name, _event_survivors(name, mode)
+
+
+def _plan_event_detail_by_id_alone():
+    for (name, event_id), mode in rotate(_events(), [RAW], EVENT_MODES):
+        yield ("event-detail", event_id), mode, name, _event_survivors(name, mode)
 
 
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
@@ -203,15 +160,159 @@ ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, t
      "upstream [ip] refused key [aws-key]"),
 ]
 
+READ_PLANS = {
+    "test_list_issues": _plan_list_issues,
+    "test_issue_detail": _plan_issue_detail,
+    "test_issue_detail_with_latest_event": _plan_issue_detail_with_latest_event,
+    "test_lookup_short_id": _plan_lookup_short_id,
+    "test_issue_events": _plan_issue_events,
+    "test_event_detail_latest": _plan_event_detail_latest,
+    "test_event_detail_by_id_with_project": _plan_event_detail_by_id_with_project,
+    "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
+}
+
+
+def audit_plan() -> list[Row]:
+    """Every run of the audit, on both dialects, in the order the tests run them."""
+    rows = []
+    for dialect in DIALECTS:
+        for test, planner in READ_PLANS.items():
+            rows += [Row(dialect, test, (*command, *mode), mode, issue, tuple(survive))
+                     for command, mode, issue, survive in planner()]
+        rows += [Row(dialect, "test_error_answers_are_redacted", argv, code=code, fault=status, message=survives)
+                 for status, argv, code, survives in ERROR_CASES]
+    return rows
+
+
+# --- running the plan ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def corpus_server(request):
+    """The stand-in of either dialect serving the audit corpus, one per dialect for the file."""
+    with StandIn(request.param, model=corpus.CorpusRouter()) as server:
+        yield server
+
+
+@pytest.fixture
+def server(corpus_server, monkeypatch):
+    monkeypatch.setenv("SENTRY_BASE_URL", corpus_server.url)
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("SENTRY_ORG", "acme")
+    corpus_server.faults.clear()
+    yield corpus_server
+    corpus_server.faults.clear()
+
+
+class Audit:
+    """Runs the planned rows of one test on one dialect and collects every problem,
+    so one failure lists them all."""
+
+    def __init__(self, run, server, test):
+        self.run, self.server, self.dialect = run, server, server.mode
+        self.rows = [row for row in audit_plan() if row.dialect == self.dialect and row.test == test]
+        self.ran: list[Row] = []
+        self.problems: list[str] = []
+
+    def each(self):
+        """Run the rows in order, yielding (row, result)."""
+        for row in self.rows:
+            if row.fault:
+                body = json.dumps(corpus.ERROR_BODIES[row.fault]).encode()
+                faults = [Fault(row.fault, body)] * (2 if row.fault == 503 else 1)  # a 503 is retried once
+                self.server.fail(r"^/api/0/", *faults)
+            yield row, self._run(row)
+
+    def run_all(self):
+        for _ in self.each():
+            pass
+
+    def _run(self, row):
+        result = self.run(*row.argv)
+        self.ran.append(row)
+        label = (self.dialect, *row.argv)
+        if result.code != row.code:
+            self.problems.append(f"{label}: exit {result.code} (want {row.code}): {result.err[-300:]}")
+        for stream, text in (("stdout", result.out), ("stderr", result.err)):
+            found = corpus.leaks(text)
+            if found:
+                self.problems.append(f"{label}: {stream} leaks {found}")
+            low = text.lower()
+            if "audit" in low:  # a fragment of an audit-tagged value, whatever it was
+                at = low.index("audit")
+                self.problems.append(f"{label}: {stream} keeps {text[max(0, at - 40):at + 40]!r}")
+        for text in row.survive:
+            if text not in result.out:
+                self.problems.append(f"{label}: lost {text!r}")
+        return result
+
+    def check(self):
+        assert self.rows, f"nothing planned for this test on {self.dialect}"
+        assert self.ran == self.rows, f"ran {len(self.ran)} of the {len(self.rows)} planned runs"
+        assert not self.problems, "\n".join(self.problems)
+
+
+@pytest.fixture
+def audit(run, server, request):
+    return Audit(run, server, request.function.__name__)  # each test ends with audit.check()
+
+
+# --- the read commands ---------------------------------------------------------
+
+
+def test_list_issues(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_issue_detail(audit, server):
+    audit.run_all()
+    audit.check()
+    if server.mode == "glitchtip":  # the 405 on the org path sent the client to the older one
+        assert "/api/0/issues/16/" in server.paths()
+
+
+def test_issue_detail_with_latest_event(audit):
+    for row, result in audit.each():
+        if row.mode == LATEST_FULL:
+            frames = [f for f in result.json["latestEvent"]["stacktrace"] if "function" in f]
+            assert frames[-1]["function"] == corpus.SURVIVE[row.issue]["function"]
+    audit.check()
+
+
+def test_lookup_short_id(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_issue_events(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_event_detail_latest(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_event_detail_by_id_with_project(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_event_detail_by_id_alone(audit):
+    audit.run_all()
+    audit.check()
+
+
+# --- errors that quote secrets back -------------------------------------------------
+
 
 def test_error_answers_are_redacted(audit, server):
-    for status, argv, code, survives in ERROR_CASES:
-        body = json.dumps(corpus.ERROR_BODIES[status]).encode()
-        server.fail(r"^/api/0/", *[Fault(status, body)] * (2 if status == 503 else 1))  # a 503 is retried once
-        result = audit(*argv, code=code)
-        assert result.out == "", argv
-        assert survives in result.error["message"], (argv, result.error)
-        assert not server.faults, argv
+    for row, result in audit.each():
+        assert result.out == "", row.argv
+        assert row.message in result.error["message"], (row.argv, result.error)
+        assert not server.faults, row.argv
     audit.check()
 
 
@@ -236,7 +337,7 @@ def test_error_detail_cut_in_the_middle_of_a_secret(run, standin, head_length):
 def test_every_planted_value_reaches_the_output_without_redaction(run, standin_factory):
     """With --no-redact the same commands print every planted value: the corpus is served,
     so the clean results above mean redaction worked, not that the data never arrived."""
-    standin_factory("sentry", router=corpus.CorpusRouter())
+    standin_factory("sentry", model=corpus.CorpusRouter())
     outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact")]
     for name in NAMES:
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
@@ -250,7 +351,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
-    recorded = sorted(corpus.DATA.glob("*.json"))
+    recorded = sorted(DATA.glob("*.json"))
     assert len(recorded) == 11
     for path in recorded:
         text = path.read_text(encoding="utf-8")
@@ -264,12 +365,19 @@ def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
 
 
 def test_audit_covered_every_command_mode_and_dialect():
-    """Runs last in this file: the audit above really ran this many commands."""
-    for dialect in DIALECTS_RUN:
-        argvs = [argv for d, argv in RUNS if d == dialect]
-        commands = {argv[0] for argv in argvs}
-        assert commands >= {"list-issues", "issue-detail", "issue-events", "event-detail", "lookup-short-id"}
-        flags = {flag for argv in argvs for flag in argv}
-        assert flags >= {"--raw", "jsonl", "table", "--stacktrace", "--breadcrumbs", "--latest-event", "--project"}
-    if {"sentry", "glitchtip"} <= DIALECTS_RUN:  # the whole file ran, not a -k selection
-        assert len(RUNS) >= 150
+    """The plan the tests above run, row by row: it holds whatever ran before, or if nothing did."""
+    plan = audit_plan()
+    assert {row.dialect for row in plan} == set(DIALECTS)
+    assert len(plan) >= MIN_RUNS, len(plan)
+    for dialect in DIALECTS:
+        rows = [row for row in plan if row.dialect == dialect]
+        missing = READ_COMMANDS - {row.argv[0] for row in rows}
+        assert not missing, f"{dialect}: no audited run of {sorted(missing)}"
+        for command in sorted(READ_COMMANDS):  # every command in --raw and every format
+            flags = {flag for row in rows if row.argv[0] == command for flag in row.argv}
+            missing = {"--raw", "jsonl", "table"} - flags
+            assert not missing, f"{dialect}: {command} never audited with {sorted(missing)}"
+        missing = MODE_FLAGS - {flag for row in rows for flag in row.argv}
+        assert not missing, f"{dialect}: no audited run with {sorted(missing)}"
+    tests = {name for name, value in globals().items() if name.startswith("test_") and callable(value)}
+    assert {row.test for row in plan} <= tests  # each row has a test that runs it

@@ -2,16 +2,15 @@
 
 import copy
 import json
-from pathlib import Path
 
 from sentry_skill import budget, shape
-
-DEMO = Path(__file__).resolve().parents[1] / "scripts" / "sentry_skill" / "demo_data"
+from server_model import recorded
+from standin import Fault
 
 
 def big_event(frames=60):
     """The recorded BACKEND-C event with its in-app frames repeated, as a deep stack would be."""
-    event = json.loads((DEMO / "flask_orders_event_latest.json").read_text())
+    event = recorded("flask_orders_event_latest")
     exception = next(e for e in event["entries"] if e["type"] == "exception")["data"]["values"][0]
     in_app = [f for f in exception["stacktrace"]["frames"] if f.get("inApp")]
     exception["stacktrace"]["frames"] = [copy.deepcopy(in_app[i % len(in_app)]) for i in range(frames)]
@@ -46,8 +45,9 @@ def test_deep_stack_keeps_innermost_frames_and_says_how_many_went():
         assert kept in fitted
 
 
-def test_default_budget_applies_to_event_output(run, standin, monkeypatch):
-    monkeypatch.setattr("sentry_skill.demo.DemoAdapter.pick_event", lambda self, i, e, w: big_event(80))
+def test_default_budget_applies_to_event_output(run, standin):
+    deep = Fault(200, json.dumps(big_event(80)).encode())
+    standin.fail(r"/issues/17/events/latest/$", deep, deep)  # one answer per run below
     result = run("event-detail", "latest", "--issue", "17", "--stacktrace")
     assert result.code == 0, result.err
     assert len(result.out.encode()) <= budget.DEFAULT_EVENT_MAX_BYTES + 1  # + newline

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from server_model import recorded
 from standin import TOKEN, Fault
 
 PLANTED = ["card.holder@example.com", "198.51.100.23", "4111111111111111", "AKIAPLANTEDKEY12345678",
@@ -219,9 +220,8 @@ def test_formats(run, standin):
 def test_issue_and_latest_event_are_fetched_concurrently(run, standin):
     # Both answers take 0.6 s: one after the other would need 1.2 s.
     import time
-    from sentry_skill.demo import DemoAdapter
-    issue = json.dumps(DemoAdapter().issue_detail(DemoAdapter().find_issue("17"))).encode()
-    event = json.dumps(DemoAdapter().pick_event("17", [], "latest")).encode()
+    issue = json.dumps(recorded("flask_orders_issue")).encode()
+    event = json.dumps(recorded("flask_orders_event_latest")).encode()
     standin.fail(r"/issues/17/$", Fault(200, issue, delay=0.6))
     standin.fail(r"/issues/17/events/latest/$", Fault(200, event, delay=0.6))
     started = time.monotonic()

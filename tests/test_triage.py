@@ -1,13 +1,11 @@
 """Triage writes: the safety switch, the exact bodies, bulk rules, no retries."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from standin import Fault
 
-DEMO = Path(__file__).resolve().parents[1] / "scripts" / "sentry_skill" / "demo_data"
 # Recorded from GlitchTip: its answer to status resolvedInNextRelease, and a team.
 GLITCHTIP_422 = (b'{"detail": [{"type": "enum", "loc": ["body", "payload", "status"], "msg": "Input should be '
                  b"'unresolved', 'resolved' or 'ignored'\", \"ctx\": {\"expected\": \"'unresolved', 'resolved' or "
