@@ -159,7 +159,7 @@ class ServerModel:
         for word in text.split():
             if re.fullmatch(r"[0-9a-f]{32}", word):  # an event id finds its issue (recorded: issues_query_event_id)
                 owners = {issue_id for issue_id in DETAILED if self.find_event(word, [issue_id])}
-                items = [i for i in items if i["id"] in owners]
+                items = [{**i, "matchingEventId": word} for i in items if i["id"] in owners]
             elif word.startswith("is:"):  # spec: is:unresolved, is:resolved, is:ignored
                 items = [i for i in items if i["status"] == word[3:]]
             elif ":" not in word:  # spec: free text searches the title (the short id too: this model's own)

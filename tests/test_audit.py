@@ -22,11 +22,12 @@ import pytest
 
 import audit_corpus as corpus
 from sentry_skill import shape
+from sentry_skill.commands import TABLE
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
-# The read commands the audit must cover.
-READ_COMMANDS = {"list-issues", "issue-detail", "issue-events", "event-detail", "lookup-short-id"}
+# The read commands the audit must cover: every one the command table has.
+READ_COMMANDS = {entry.name for entry in TABLE if not entry.writes}
 # The flags that change what a read command prints (formats, parts, selections) or how it fetches.
 MODE_FLAGS = {"--raw", "--format", "jsonl", "table", "--fields", "--stacktrace", "--breadcrumbs", "--max-bytes",
               "--latest-event", "--project"}
@@ -149,6 +150,12 @@ def _plan_event_detail_by_id_alone():
         yield ("event-detail", event_id), mode, name, _event_survivors(name, mode)
 
 
+def _plan_lookup_event_id():
+    modes = BASE + [("--fields", ",".join(shape.EVENT_LOOKUP_FIELDS))]
+    for (name, event_id), mode in rotate(_events(), [RAW], modes):
+        yield ("lookup-event-id", event_id), mode, name, [event_id]
+
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -169,6 +176,7 @@ READ_PLANS = {
     "test_event_detail_latest": _plan_event_detail_latest,
     "test_event_detail_by_id_with_project": _plan_event_detail_by_id_with_project,
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
+    "test_lookup_event_id": _plan_lookup_event_id,
 }
 
 
@@ -301,6 +309,11 @@ def test_event_detail_by_id_with_project(audit):
 
 
 def test_event_detail_by_id_alone(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_lookup_event_id(audit):
     audit.run_all()
     audit.check()
 
