@@ -13,10 +13,7 @@ from functools import cached_property
 from .errors import NotFound
 from .ids import seg
 from .output import Result, parse_fields
-
-# Every issue-scoped path of a server is either organization-scoped or not, so
-# one probe decides for all of a command's issue requests (client.request_first).
-ISSUE_ROUTE = "issue"
+from .resolve import ISSUE_ROUTE
 
 
 class Context:
@@ -26,7 +23,8 @@ class Context:
         self.entry, self.args, self.settings = entry, args, settings
         self._session, self._sleep = session, sleep
         self.fields: list | None = None   # --fields, checked
-        self.refs: dict = {}              # kind -> parsed reference
+        self.refs: dict = {}              # kind -> parsed reference, for the path templates
+        self.selection: dict = {}         # what a command's checks parsed for its run
         self.params: dict = {}            # query parameters
         self.body = None                  # the body of a write
 
@@ -63,23 +61,23 @@ class Context:
         """Requests of one route share the client's memory of which candidate path exists."""
         return ISSUE_ROUTE if "{issue}" in (self.entry.path or "") else self.entry.name
 
-    def candidates(self) -> list:
-        """The entry's path, then its fallback; a fallback that needs a numeric issue id looks it up lazily."""
-        entry = self.entry
-        paths = [self.expand(entry.path)]
+    def candidates(self, entry=None, **more) -> list:
+        """An entry's path (this one's by default), then its fallback; a fallback that
+        needs a numeric issue id looks it up lazily, only if it is tried."""
+        entry = entry or self.entry
+        paths = [self.expand(entry.path, **more)]
         if entry.fallback:
             if "{issue_id}" in entry.fallback:
-                paths.append(lambda: self.expand(entry.fallback, issue_id=self._numeric_issue_id()))
+                paths.append(lambda: self.expand(entry.fallback, issue_id=self._numeric_issue_id(), **more))
             else:
-                paths.append(self.expand(entry.fallback))
+                paths.append(self.expand(entry.fallback, **more))
         return paths
 
     def expand(self, template: str, **more) -> str:
-        values = {"org": seg(self.org), **{key: seg(value) for key, value in more.items()}}
-        for kind in self.entry.refs:
-            value = self.refs[kind]
-            values[kind] = seg(getattr(value, "value", value))
-        return template.format(**values)
+        """Fill a path template: each value is one URL-encoded path segment."""
+        values = {kind: getattr(value, "value", value) for kind, value in self.refs.items()}
+        values.update(more, org=self.org)
+        return template.format(**{key: seg(value) for key, value in values.items()})
 
     def _numeric_issue_id(self) -> str:
         from .resolve import numeric_issue_id
@@ -142,7 +140,7 @@ def _get(ctx: Context) -> Result:
     data = ctx.client.get_first(ctx.route, ctx.candidates(), ctx.params or None, scope=entry.scope)
     if isinstance(data, list):  # a fallback that is a search: its first hit is the answer
         if not data:
-            wanted = " ".join(str(getattr(ctx.refs[k], "value", ctx.refs[k])) for k in entry.refs)
+            wanted = " ".join(str(getattr(value, "value", value)) for value in ctx.refs.values())
             raise NotFound(f"Nothing found for {wanted} in {ctx.org}.",
                            hint="Check the id; it may be in another organization or past its retention.")
         data = data[0]

@@ -11,12 +11,13 @@ from .common import select
 from .spec import Command, Opt
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
+PROJECT_EVENT_PATH = "/projects/{org}/{project}/events/{event}/"
 DEFAULT_BREADCRUMBS = 5
 
 
 def event_detail(ctx) -> Result:
     """Three ways to an event: through its issue, through its project, or by its id alone."""
-    from ..resolve import PROJECT_READ, get_issue_event, lookup_event_id
+    from ..resolve import PROJECT_READ, lookup_event_id
 
     args, fields = ctx.args, ctx.fields
     if not 0 <= args.breadcrumbs <= 100:
@@ -38,9 +39,10 @@ def event_detail(ctx) -> Result:
 
     client = ctx.client
     if ref:
-        event = get_issue_event(client, ref.org or ctx.org, ref, event_id)
+        ctx.refs["issue"] = ref
+        event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
     elif project:
-        event = client.get(ctx.expand("/projects/{org}/{project}/events/{event}/", project=project, event=event_id),
+        event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)
     else:
         event = lookup_event_id(client, ctx.org, event_id)["event"]
@@ -78,7 +80,7 @@ COMMANDS = (
             Opt("--breadcrumbs", "add the last N breadcrumbs", type=int, default=0, metavar="N"),
         ),
         fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
-        also=(("--project", "GET /projects/{org}/{project}/events/{event}/", "project:read"),
+        also=(("--project", f"GET {PROJECT_EVENT_PATH}", "project:read"),
               ("an event id alone", "GET /organizations/{org}/eventids/{event}/", "org:read")),
     ),
     Command(

@@ -47,13 +47,13 @@ def check_stacktrace_needs_event(ctx) -> None:
 
 def issue_detail(ctx) -> Result:
     """The issue and, when asked, its latest event: two requests at the same time."""
-    from ..resolve import get_issue, get_issue_event
+    from . import find
 
-    args, fields = ctx.args, ctx.fields
-    ref, org, client = ctx.refs["issue"], ctx.org, ctx.client
-    calls = [lambda: get_issue(client, org, ref)]
+    args, fields, client, scope = ctx.args, ctx.fields, ctx.client, ctx.entry.scope
+    calls = [lambda: client.get_first(ctx.route, ctx.candidates(), scope=scope, expect=dict)]
     if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
-        calls.append(lambda: get_issue_event(client, org, ref, "latest"))
+        latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
+        calls.append(lambda: client.get_first(ctx.route, latest, scope=scope, expect=dict))
     answers = client.concurrently(*calls)
     issue_fields = [f for f in ctx.shown_fields if f != "latestEvent"]
     if len(answers) == 1:

@@ -179,8 +179,8 @@ def check_bulk_selection(ctx) -> None:
                            hint="Without either, the API would change up to 1000 issues; this tool refuses that.")
     if args.ids and (args.query is not None or args.project or args.environment):
         raise UsageError("Give --id, or --query with --project/--environment, not both.")
-    ctx.refs["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
-    ctx.refs["projects"] = [check_slug(p, "Project") for p in args.project or []]
+    ctx.selection["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
+    ctx.selection["projects"] = [check_slug(p, "Project") for p in args.project or []]
 
 
 def bulk_update_issues(ctx):
@@ -194,14 +194,14 @@ def bulk_update_issues(ctx):
         _resolve_assignee(ctx, org, body)
 
     client = ctx.client
-    refs = ctx.refs["ids"]
+    refs = ctx.selection["ids"]
     if refs:
         ids = list(dict.fromkeys(numeric_issue_id(client, ref.org or org, ref) for ref in refs))
         total = len(ids)
     else:
         params = {"query": args.query}
-        if ctx.refs["projects"]:
-            params["project"] = ctx.refs["projects"]
+        if ctx.selection["projects"]:
+            params["project"] = ctx.selection["projects"]
         if args.environment:
             params["environment"] = args.environment
         ids, total = _matching_ids(client, path, params, args.max, scope)
