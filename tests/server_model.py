@@ -3,7 +3,7 @@
 It imports nothing from the product: the tests check the client against real
 recordings and Sentry's API description, not against the client's own idea of
 them. Comments name each behaviour's source: "recorded: NAME" is an exchange with
-a real GlitchTip (shared/real-responses/glitchtip-api/NAME.*), "spec" is Sentry's
+a real GlitchTip (the glitchtip-api recording NAME), "spec" is Sentry's
 API description (its OpenAPI file and server code; shared/api/facts.md).
 
 Bodies come from tests/data/standin/ (see its README). Dialect "sentry" answers
