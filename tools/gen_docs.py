@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from sentry_skill.commands import GROUPS, TABLE  # noqa: E402
-from sentry_skill.commands.spec import REFS, WRITE_OPTIONS, list_options  # noqa: E402
+from sentry_skill.commands.spec import REFS, options_of  # noqa: E402
 
 SCRIPT = "python3 scripts/sentry_api.py"
 GENERATED = "Generated from the command table (`scripts/sentry_skill/commands/`) by `tools/gen_docs.py`; do not edit."
@@ -40,8 +40,7 @@ def usage(entry) -> str:
 def options(entry) -> list:
     """(flag as typed, meaning) for every option of the entry, in --help order."""
     rows = [(REFS[kind].metavar, REFS[kind].help) for kind in entry.refs]
-    every = (*entry.options, *(list_options(entry) if entry.lists else ()), *(WRITE_OPTIONS if entry.writes else ()))
-    for opt in every:
+    for opt in options_of(entry):
         if not opt.flag.startswith("-"):
             rows.append((opt.metavar or opt.flag.upper(), opt.help or ""))
             continue

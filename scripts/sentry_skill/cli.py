@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_command(sub, common, entry) -> None:
-    from .commands.spec import REFS, WRITE_OPTIONS, list_options
+    from .commands.spec import REFS, options_of
 
     p = sub.add_parser(entry.name, parents=[common], help=entry.summary,
                        description=entry.description or entry.summary[0].upper() + entry.summary[1:] + ".",
@@ -107,12 +107,12 @@ def _add_command(sub, common, entry) -> None:
     for kind in entry.refs:
         p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help)
     sections: dict = {}
-    options = (*entry.options, *(list_options(entry) if entry.lists else ()),
-               *(WRITE_OPTIONS if entry.writes else ()))
-    for opt in options:
+    for opt in options_of(entry):
         target = p
         if opt.section:
-            target = sections.get(opt.section) or sections.setdefault(opt.section, p.add_argument_group(opt.section))
+            if opt.section not in sections:
+                sections[opt.section] = p.add_argument_group(opt.section)
+            target = sections[opt.section]
         kwargs = {key: value for key, value in (
             ("help", opt.help), ("type", opt.type), ("action", opt.action), ("const", opt.const),
             ("choices", opt.choices), ("metavar", opt.metavar), ("dest", opt.dest)) if value is not None}

@@ -151,3 +151,8 @@ WRITE_OPTIONS = (
     Opt("--dry-run", "print the request that would be sent; send nothing", action="store_true"),
     Opt("--confirm", "needed for deletes and bulk changes", action="store_true"),
 )
+
+
+def options_of(entry: Command) -> tuple:
+    """Every option of an entry, in --help order: its own, then paging, then the write switches."""
+    return (*entry.options, *(list_options(entry) if entry.lists else ()), *(WRITE_OPTIONS if entry.writes else ()))
