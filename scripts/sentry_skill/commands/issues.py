@@ -146,7 +146,7 @@ COMMANDS = (
             *triage.CHANGE_OPTIONS,
         ),
         checks=(triage.check_bulk_selection,), body=triage.change_body, run=triage.bulk_update_issues,
-        also=(("--query", "GET /organizations/{org}/issues/ (the count)", "event:write"),),
+        also=(("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),),
     ),
     Command(
         "delete-issue", "issues", "delete one issue and its events (queued by the server)",
