@@ -174,7 +174,8 @@ class ServerModel:
         projects, sort = call.query.get("project", []), (call.query.get("sort") or [None])[0]
         not_ids = [(n, value) for n, value in enumerate(projects) if not re.fullmatch(r"-?[0-9]+", value)]
         if call.dialect == "glitchtip":
-            # One 422 lists every bad parameter: django-ninja checks the whole query at once.
+            # One 422 lists every bad parameter (recorded from GlitchTip: the first answer in
+            # tests/cassettes/list_issues_project_sort.yaml holds both entries below).
             errors = [{"type": "int_parsing", "loc": ["query", "filters", "project", n],  # recorded: issues_project_slug_422
                        "msg": "Input should be a valid integer, unable to parse string as an integer"}
                       for n, _ in not_ids]

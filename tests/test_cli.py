@@ -90,6 +90,13 @@ def test_version(run):
     (["event-detail", "7306aab8480d4cd19eac0d61c840f15c", "--project", "../x"], "not a valid slug"),
     (["issue-detail", "12", "--max-bytes", "100"], "out of range"),
     (["issue-detail", "12", "--raw", "--fields", "id"], "do not go with --raw"),
+    # Sentry's sort names and the project selection, checked before any request.
+    (["list-issues", "--sort", "bogus"], "date, freq, inbox, new, recommended, trends, user"),
+    (["list-issues", "--sort=-count"], "not a sort"),
+    (["list-issues", "--sort", "inbox"], "is:for_review"),
+    (["list-issues", "--sort", "inbox", "--query", "is:unresolved"], "is:for_review"),
+    (["list-issues", "--project", "all", "--project", "backend"], "--project all"),
+    (["list-issues", "--project", "-2"], "not a valid slug"),
 ])
 def test_bad_input_is_exit_2_before_any_request(run, argv, words, monkeypatch):
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", "tok-0123456789")

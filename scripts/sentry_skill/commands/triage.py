@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .. import issue_filters
 from ..errors import ApiError, UsageError, WriteRefused
 from ..ids import check_slug, parse_issue, seg
 from ..output import Result
@@ -180,7 +181,7 @@ def check_bulk_selection(ctx) -> None:
     if args.ids and (args.query is not None or args.project or args.environment):
         raise UsageError("Give --id, or --query with --project/--environment, not both.")
     ctx.selection["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
-    ctx.selection["projects"] = [check_slug(p, "Project") for p in args.project or []]
+    ctx.selection["filters"] = issue_filters.wanted_from(args, ctx.settings) if not args.ids else None
 
 
 def bulk_update_issues(ctx):
@@ -200,11 +201,13 @@ def bulk_update_issues(ctx):
         total = len(ids)
     else:
         params = {"query": args.query}
-        if ctx.selection["projects"]:
-            params["project"] = ctx.selection["projects"]
         if args.environment:
             params["environment"] = args.environment
-        ids, total = _matching_ids(client, path, params, args.max, scope)
+        # The projects as the server takes them, as list-issues sends them (issue_filters).
+        ids, total = issue_filters.send(
+            client, org, ctx.selection["filters"],
+            lambda filters: _matching_ids(client, path, {**params, **filters}, args.max, scope),
+            empty=lambda answer: answer[1] == 0)
     if total > args.max:
         raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
                            hint="Narrow --query, or raise --max if you mean it.")
