@@ -113,5 +113,11 @@ def standin(standin_factory):
 
 
 @pytest.fixture
+def sentry_old(standin_factory):
+    """Sentry before mid-2026, as most self-hosted installs run it."""
+    return standin_factory("sentry-old")
+
+
+@pytest.fixture
 def glitchtip(standin_factory):
     return standin_factory("glitchtip")

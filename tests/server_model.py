@@ -7,9 +7,11 @@ a real GlitchTip (the glitchtip-api recording NAME), "spec" is Sentry's
 API description (its OpenAPI file and server code; shared/api/facts.md).
 
 Bodies come from tests/data/standin/ (see its README). Dialect "sentry" answers
-the organization-scoped paths as sentry.io does; "glitchtip" as GlitchTip 5.x
-does, where only the older /api/0/issues/{id}/... paths work. The issues live in
-memory: writes change them, later reads show it.
+the organization-scoped paths as sentry.io does; "sentry-old" as Sentry releases
+before mid-2026 (most self-hosted installs) do, which differ only in the issue
+list's `project` parameter (ids only; slugs go in `projectSlug`); "glitchtip" as
+GlitchTip 5.x does, where only the older /api/0/issues/{id}/... paths work. The
+issues live in memory: writes change them, later reads show it.
 
 ServerModel().route(method, path, query, payload, dialect) -> (status, body, headers),
 from the path table ROUTES; any other path is 404 for GET, 405 otherwise.
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +41,20 @@ HTML_500 = (b"<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error
             b"<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n")
 NOT_FOUND = {"detail": "The requested resource does not exist"}  # spec: Sentry's ResourceDoesNotExist
 EVENT_NOT_FOUND = {"detail": "Event not found"}
+PERMISSION_DENIED = {"detail": "You do not have permission to perform this action."}  # spec: DRF's PermissionDenied
+DIALECTS = ("sentry", "sentry-old", "glitchtip")
+# Sentry's issue sorts (spec: the `sort` enum of the issue list) and what this model orders by for them.
+SENTRY_SORTS = {"date": "-lastSeen", "new": "-firstSeen", "freq": "-count", "user": "-userCount",
+                "trends": None, "recommended": None, "inbox": None}  # None: Sentry's own scores, not modelled
+# GlitchTip's sorts (recorded: issues_sort_*): these four, ascending unless '-'; the default is -last_seen.
+GLITCHTIP_SORTS = {"last_seen": "lastSeen", "first_seen": "firstSeen", "count": "count", "priority": "priority"}
+# GlitchTip's 422 for a sort it lacks, byte for byte (recorded: issues_sort_date, issues_sort_freq, issues_sort_user).
+GLITCHTIP_SORT_422 = {
+    "type": "literal_error", "loc": ["query", "sort"],
+    "msg": "Input should be 'last_seen', 'first_seen', 'count', 'priority', '-last_seen', '-first_seen', "
+           "'-count' or '-priority'",
+    "ctx": {"expected": "'last_seen', 'first_seen', 'count', 'priority', '-last_seen', '-first_seen', "
+                        "'-count' or '-priority'"}}
 
 
 @lru_cache(maxsize=None)
@@ -61,6 +79,7 @@ ROUTES = [
     ("glitchtip", "GET", ORG + "/issues/{issue}/", "get_not_allowed"),         # recorded: org_issue_get (405, Allow: PUT)
     ("glitchtip", "*", ORG + "/issues/{issue}/events/{rest:any}", "html_500"),  # recorded: org_issue_events, _event_latest
     ("both", "GET", ORG + "/issues/", "issue_list"),                            # spec
+    ("both", "GET", ORG + "/projects/", "org_projects"),                        # spec; recorded: org_projects
     ("both", "PUT", ORG + "/issues/", "bulk_update"),                           # spec: bulk change by repeated id=
     ("both", "GET", "/api/0/projects/acme/{project}/issues/", "project_issue_list"),  # spec: the older, deprecated list
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
@@ -141,16 +160,74 @@ class ServerModel:
     def issue_list(self, call):
         if call.dialect == "glitchtip" and call.query.get("shortIdLookup") == ["1"]:
             return 200, [], {}  # GlitchTip cannot look a short id up (recorded: issues_query_short_id answers [])
-        return self.search(call.path, call.query)
+        refused = self.refuse_list_query(call)
+        if refused:
+            return refused
+        return self.search(call.path, call.query, self.projects_asked(call), self.order(call))
 
     def project_issue_list(self, call):
-        return self.search(call.path, {**call.query, "project": [call.args["project"]]})
+        slug = call.args["project"]
+        return self.search(call.path, call.query, lambda issue: issue["project"]["slug"] == slug)
 
-    def search(self, path, query):
-        items = self.issues
-        projects = set(query.get("project", []))
-        if projects:  # spec: project ids (recorded: issues_project_id); slugs as on sentry.io since mid-2026
-            items = [i for i in items if i["project"]["slug"] in projects or i["project"]["id"] in projects]
+    def refuse_list_query(self, call):
+        """What each server answers to a `project` or `sort` it does not take, or None."""
+        projects, sort = call.query.get("project", []), (call.query.get("sort") or [None])[0]
+        not_ids = [(n, value) for n, value in enumerate(projects) if not re.fullmatch(r"-?[0-9]+", value)]
+        if call.dialect == "glitchtip":
+            # One 422 lists every bad parameter (recorded from GlitchTip: the first answer in
+            # tests/cassettes/list_issues_project_sort.yaml holds both entries below).
+            errors = [{"type": "int_parsing", "loc": ["query", "filters", "project", n],  # recorded: issues_project_slug_422
+                       "msg": "Input should be a valid integer, unable to parse string as an integer"}
+                      for n, _ in not_ids]
+            if sort is not None and sort.lstrip("-") not in GLITCHTIP_SORTS:
+                errors.append(copy.deepcopy(GLITCHTIP_SORT_422))  # recorded: issues_sort_date, _new, _freq, _user
+            return (422, {"detail": errors}, {}) if errors else None
+        if not_ids and call.dialect == "sentry-old":
+            # Sentry's server code before mid-2026 (OrganizationEndpoint.get_requested_project_ids_unchecked):
+            # `project` must be numbers; facts.md.
+            return 400, {"detail": "Invalid project parameter. Values must be numbers."}, {}
+        if sort == "inbox" and "is:for_review" not in (call.query.get("query") or [""])[0].split():
+            # spec: Sentry's inbox_search (organization_group_index.py) raises InvalidSearchQuery -> 400
+            return 400, {"detail": "Sort key 'inbox' only supported for inbox search"}, {}
+        return None
+
+    def projects_asked(self, call):
+        """A predicate for the issues of the asked projects, or None for every project."""
+        projects = set(call.query.get("project", []))
+        if call.dialect == "glitchtip":
+            # Ids only (checked above); -1 is no project's id, so it matches nothing (recorded:
+            # issues_project_minus1 answers []); `projectSlug` is ignored (recorded: issues_projectslug_param).
+            return (lambda issue: issue["project"]["id"] in projects) if projects else None
+        slugs = set(call.query.get("projectSlug", []))
+        if "-1" in projects or "$all" in slugs:  # spec: -1 is every accessible project; server code: "$all"
+            return None
+        if slugs:
+            # Sentry's server code (OrganizationEndpoint.get_projects): slugs in projectSlug; with ids as
+            # well, the projects found must match both, which they cannot: 403.
+            if projects:
+                return PERMISSION_DENIED
+            return lambda issue: issue["project"]["slug"] in slugs
+        if projects:  # spec: ids (and, on sentry.io since mid-2026, slugs: "IDs or slugs")
+            return lambda issue: issue["project"]["slug"] in projects or issue["project"]["id"] in projects
+        return None
+
+    def order(self, call):
+        """(key, descending) for the asked sort, or None for the default: newest activity first."""
+        sort = (call.query.get("sort") or [None])[0]
+        if sort is None:
+            return None
+        if call.dialect == "glitchtip":  # recorded: issues_sort_first_seen, _count (ascending without '-')
+            return GLITCHTIP_SORTS[sort.lstrip("-")], sort.startswith("-")
+        spelled = SENTRY_SORTS.get(sort)
+        return (spelled.lstrip("-"), True) if spelled else None
+
+    def search(self, path, query, wanted=None, order=None):
+        if wanted is PERMISSION_DENIED:
+            return 403, PERMISSION_DENIED, {}
+        items = [i for i in self.issues if wanted(i)] if wanted else self.issues
+        if order:
+            key, descending = order
+            items = sorted(items, key=lambda issue: _sort_value(issue, key), reverse=descending)
         text = (query.get("query") or ["is:unresolved"])[0]  # spec: the default query; `query=` means everything
         if query.get("shortIdLookup") == ["1"]:
             hit = self.find_issue(text.strip())
@@ -175,6 +252,15 @@ class ServerModel:
         link = (f'<{base}>; rel="previous"; results="false"; cursor="0:0:1", '
                 f'<{base}>; rel="next"; results="{str(more).lower()}"; cursor="0:{offset + size}:0"')
         return 200, items[offset:offset + size], {"Link": link, "X-Hits": str(len(items))}
+
+    def org_projects(self, call):
+        items = self.body("org_projects")
+        if call.dialect == "glitchtip":  # GlitchTip's list reads only team:/!team: in `query` (apps/projects/api.py)
+            return self.page(call.path, call.query, items, "limit")
+        slugs = {word[5:] for word in (call.query.get("query") or [""])[0].split() if word.startswith("slug:")}
+        if slugs:  # Sentry's server code: OrganizationProjectsEndpoint filters on slug:
+            items = [p for p in items if p["slug"] in slugs]
+        return self.page(call.path, call.query, items, "per_page")
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -289,6 +375,15 @@ class ServerModel:
                 if event.get("event_id") == event_id:
                     return issue_id, event
         return None
+
+
+def _sort_value(issue, key):
+    """What an issue is ordered by: counts as numbers (GlitchTip sends them as strings), times as text."""
+    if key == "priority":  # GlitchTip's own score: log10(count) + last_seen epoch / 300000 (its issues.py)
+        seen = datetime.fromisoformat(issue["lastSeen"].replace("Z", "+00:00")).timestamp()
+        return math.log10(max(int(issue["count"]), 1)) + seen / 300000
+    value = issue.get(key)
+    return int(value) if key in ("count", "userCount") else (value or "")
 
 
 def generate_issues(issues: list, count: int) -> list:

@@ -1,9 +1,9 @@
 """A Sentry stand-in on 127.0.0.1 for tests: real recorded bodies, real HTTP.
 
 What it answers is the tests' own server model (tests/server_model.py: recorded
-bodies served by path, in two dialects, "sentry" and "glitchtip"); this file is
-the HTTP around it: the token check, queued faults and the request log. It
-imports nothing from the product.
+bodies served by path, in three dialects: "sentry", "sentry-old", "glitchtip");
+this file is the HTTP around it: the token check, queued faults and the request
+log. It imports nothing from the product.
 
 Run it by hand (for recording cassettes): python tests/standin.py --mode glitchtip
 """
@@ -18,7 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from server_model import ServerModel, generate_issues
+from server_model import DIALECTS, ServerModel, generate_issues
 
 TOKEN = "standin-token-42"  # a fake, short enough not to look like a real token
 
@@ -142,7 +142,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--mode", choices=("sentry", "glitchtip"), default="sentry")
+    parser.add_argument("--mode", choices=DIALECTS, default="sentry")
     parser.add_argument("--token", default=TOKEN)
     options = parser.parse_args()
     with StandIn(options.mode, token=options.token) as running:

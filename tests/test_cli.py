@@ -90,6 +90,27 @@ def test_version(run):
     (["event-detail", "7306aab8480d4cd19eac0d61c840f15c", "--project", "../x"], "not a valid slug"),
     (["issue-detail", "12", "--max-bytes", "100"], "out of range"),
     (["issue-detail", "12", "--raw", "--fields", "id"], "do not go with --raw"),
+    # Limits from Sentry's API description and server code, named by the flag that breaks them.
+    (["list-issues", "--sort", "bogus"], "date, freq, inbox, new, recommended, trends, user"),
+    (["list-issues", "--sort=-count"], "not a sort"),
+    (["list-issues", "--sort", "inbox"], "is:for_review"),
+    (["list-issues", "--sort", "inbox", "--query", "is:unresolved"], "is:for_review"),
+    (["list-issues", "--project", "all", "--project", "backend"], "--project all"),
+    (["list-issues", "--project", "-2"], "not a valid slug"),
+    (["list-issues", "--start", "2026-11-01T06:00:00Z", "--end", "2026-11-01T10:00:00+05:00"], "before"),
+    (["list-issues", "--start", "2026-11-01T10:00:00", "--end", "2026-11-01T10:00:00+00:00"], "before"),
+    (["list-issues", "--start", "2026-11-01T10:00:00+25:00", "--end", "2026-11-02"], "--start"),
+    (["list-issues", "--start", "2026-11-01", "--end", "tomorrow"], "--end"),
+    (["update-issue", "17", "--archive", "--count", "10", "--window", "2w"], "--window"),
+    (["update-issue", "17", "--archive", "--users", "10", "--window", "10081m"], "--window 10081m"),
+    (["update-issue", "17", "--archive", "--count", "0"], "--count"),
+    (["update-issue", "17", "--archive", "--count", "2147483648"], "--count"),
+    (["update-issue", "17", "--archive", "--count", "ten"], "--count"),
+    (["update-issue", "17", "--archive", "--users", "-3"], "--users"),
+    (["bulk-update-issues", "--id", "17", "--archive", "--users", "0"], "--users"),
+    (["update-issue", "17", "--archive", "--for", "53w"], "--for 53w"),
+    (["update-issue", "17", "--archive", "--for", "0m"], "--for"),
+    (["update-issue", "17", "--archive", "--for", "1000000m"], "--for"),
 ])
 def test_bad_input_is_exit_2_before_any_request(run, argv, words, monkeypatch):
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", "tok-0123456789")
@@ -101,6 +122,18 @@ def test_bad_input_is_exit_2_before_any_request(run, argv, words, monkeypatch):
     error = result.error
     assert error["type"] == "usage" and words.lower() in (error["message"] + error.get("hint", "")).lower()
     assert "Traceback" not in result.err
+
+
+def test_start_and_end_are_instants_sent_in_utc(run, standin):
+    """10:00+05:00 is 05:00Z, before 06:00Z; Sentry reads an offset as UTC (it drops '+05:00'), so
+    the times go out in UTC. A time without an offset is UTC."""
+    result = run("list-issues", "--start", "2026-11-01T10:00:00+05:00", "--end", "2026-11-01T06:00:00Z")
+    assert result.code == 0, result.err
+    sent = standin.log[0]["query"]
+    assert sent["start"] == ["2026-11-01T05:00:00Z"] and sent["end"] == ["2026-11-01T06:00:00Z"]
+    run("list-issues", "--start", "2026-11-01T10:00:00.250", "--end", "2026-11-02")
+    sent = standin.log[1]["query"]
+    assert sent["start"] == ["2026-11-01T10:00:00.250000Z"] and sent["end"] == ["2026-11-02T00:00:00Z"]
 
 
 def test_unknown_field_lists_the_valid_ones(run):

@@ -43,3 +43,12 @@ def test_a_write_dry_run_prints_the_request_and_sends_nothing(run, offline):
     assert {k: v for k, v in doc.items() if k != "url"} == {
         "dry_run": True, "method": "PUT",
         "body": {"status": "ignored", "substatus": "archived_until_escalating", "statusDetails": {}}}
+
+
+def test_every_project_is_one_request_as_on_sentry_io(run, offline):
+    result = run("--demo", "list-issues", "--project", "all", "--limit", "30", "--verbose")
+    assert result.code == 0, result.err
+    assert {item["project"] for item in result.json["items"]} == {"backend", "frontend"}
+    assert [line for line in result.err.splitlines() if " GET " in line] == [
+        line for line in result.err.splitlines() if "project=-1" in line]
+    assert offline == []

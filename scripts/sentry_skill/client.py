@@ -57,6 +57,9 @@ class SentryClient:
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.timeout = (min(10.0, settings.timeout), settings.timeout)
         self._route_choice: dict[str, int] = {}
+        # What this server was found to lack, by name (issue_filters names them): learned from a
+        # refusal, so a command asks in the server's own form from then on.
+        self.lacks: set[str] = set()
 
     # -- single requests ---------------------------------------------------
 
@@ -143,6 +146,11 @@ class SentryClient:
         from .redact import redact_text
         secrets = (self.settings.token,) if self.settings.token else ()
         self.log(f"sentry-api: {redact_text(message, secrets=secrets)}")
+
+    def explain(self, message: str) -> None:
+        """A line on stderr under --verbose: why the client is about to send another request."""
+        if self.settings.verbose:
+            self._note(message)
 
     def _display(self, url: str) -> str:
         return url[len(self.settings.base_url):] if url.startswith(self.settings.base_url) else url
@@ -307,4 +315,5 @@ def http_error(status, data, is_json, method, where, scope) -> SentryError:
         error = ApiError(f"{method} {where} was refused ({status}){said}.", status=status,
                          hint="Check the flags and query syntax (references/search-syntax.md).")
     error.json_body = is_json
+    error.data = data if is_json else None  # the decoded body, for callers that read what was refused
     return error

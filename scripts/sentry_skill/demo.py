@@ -135,7 +135,7 @@ class DemoAdapter(BaseAdapter):
     def issue_list(self, path, query):
         items = self.issues
         projects = set(query.get("project", []))
-        if projects:
+        if projects and "-1" not in projects:  # -1: every project, as on sentry.io
             items = [i for i in items if i["project"]["slug"] in projects or i["project"]["id"] in projects]
         text = (query.get("query") or ["is:unresolved"])[0]
         if query.get("shortIdLookup") == ["1"]:

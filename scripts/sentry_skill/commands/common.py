@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 from ..errors import UsageError
 
@@ -11,15 +11,20 @@ MAX_LIMIT = 5000
 PERIOD_RE = re.compile(r"^[1-9][0-9]{0,4}[smhdw]$")
 
 
-def limit_arg(text: str) -> int:
-    """--limit: a whole number from 1 to MAX_LIMIT (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"--limit {text!r} is not a whole number.", hint="Use e.g. --limit 25.") from None
-    if not 1 <= value <= MAX_LIMIT:
-        raise UsageError(f"--limit {value} is out of range.", hint=f"Use 1 to {MAX_LIMIT}; page with --cursor for more.")
-    return value
+def whole_number(flag: str, low: int, high: int, hint: str):
+    """An argparse type: a whole number from `low` to `high`; errors name `flag`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise UsageError(f"{flag} {text!r} is not a whole number.", hint=hint) from None
+        if not low <= value <= high:
+            raise UsageError(f"{flag} {value} is out of range.", hint=hint)
+        return value
+    return parse
+
+
+limit_arg = whole_number("--limit", 1, MAX_LIMIT, f"Use 1 to {MAX_LIMIT}; page with --cursor for more.")
 
 
 def period_arg(text: str) -> str:
@@ -29,12 +34,23 @@ def period_arg(text: str) -> str:
     return text
 
 
-def iso_arg(text: str) -> str:
-    try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"{text!r} is not an ISO 8601 time.", hint="Use e.g. 2026-11-23T08:00:00Z.") from None
-    return text
+def instant_arg(flag: str):
+    """An argparse type: an ISO 8601 time as an aware instant; one without an offset is UTC."""
+    def parse(text: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"{flag} {text!r} is not an ISO 8601 time.",
+                             hint="Use e.g. 2026-11-23T08:00:00Z, or 2026-11-23T09:00:00+01:00.") from None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return parse
+
+
+def utc_text(instant: datetime) -> str:
+    """2026-11-23T08:00:00Z: Sentry reads any offset as UTC (it drops '+05:00' and refuses '-05:00'),
+    so times go out in UTC, with a Z that both Sentry and GlitchTip read."""
+    fraction = f".{instant.microsecond:06d}" if instant.microsecond else ""
+    return instant.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
 
 
 def cursor_arg(text: str) -> str:
@@ -53,9 +69,10 @@ def time_params(args) -> dict:
     if period:
         return {"statsPeriod": period}
     if start:
-        if start >= end:
-            raise UsageError("--start must be before --end.")
-        return {"start": start, "end": end}
+        if start >= end:  # instants: 10:00+05:00 is before 06:00Z
+            raise UsageError("--start must be before --end.",
+                             hint=f"They are {utc_text(start)} and {utc_text(end)} in UTC.")
+        return {"start": utc_text(start), "end": utc_text(end)}
     return {}
 
 

@@ -2,41 +2,42 @@
 
 from __future__ import annotations
 
-import re
-
-from .. import shape
+from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
-from ..ids import check_slug
 from ..output import Result
 from . import triage
 from .common import time_params
 from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
 
-SORT_RE = re.compile(r"^-?[a-z_]{1,30}$")
 # Parts of the list answer that no default field needs: collapsing them shrinks it.
 COLLAPSIBLE = {"stats": None, "lifetime": None, "filtered": None, "unhandled": "isUnhandled"}
 ISSUE_PATH = "/organizations/{org}/issues/{issue}/"
 LEGACY_ISSUE_PATH = "/issues/{issue_id}/"
 
 
-def sort_arg(text: str) -> str:
-    if not SORT_RE.match(text):
-        raise UsageError(f"--sort {text!r} is not a sort name.", hint="Use date, new, freq, user, trends or inbox.")
-    return text
-
-
 def issue_list_params(ctx) -> dict:
-    """The time window, the collapsed parts, and the projects (default: SENTRY_PROJECT)."""
+    """The time window and the collapsed parts; the projects and sort are checked here and sent
+    in the form the server takes (issue_filters)."""
     params = time_params(ctx.args)
     if not ctx.args.raw:
         params["collapse"] = [name for name, field in COLLAPSIBLE.items() if field not in ctx.shown_fields]
-    projects = [check_slug(p, "Project") for p in (ctx.args.project or [])]
-    if not projects and ctx.settings.project:
-        projects = [check_slug(ctx.settings.project, "Project")]
-    if projects:
-        params["project"] = projects
+    ctx.selection["filters"] = issue_filters.wanted_from(ctx.args, ctx.settings)
     return params
+
+
+def list_issues(ctx) -> Result:
+    """One request where the server takes Sentry's forms; see issue_filters for the others."""
+    entry, args, client = ctx.entry, ctx.args, ctx.client
+
+    def request(filters):
+        return client.paginate(ctx.candidates(), {**ctx.params, **filters}, limit=args.limit, cursor=args.cursor,
+                               page_param=entry.page_param, scope=entry.scope, route=ctx.route)
+
+    items, next_cursor = issue_filters.send(client, ctx.org, ctx.selection["filters"], request,
+                                            empty=lambda answer: not answer[0])
+    fields = ctx.shown_fields
+    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor)
 
 
 def check_stacktrace_needs_event(ctx) -> None:
@@ -90,14 +91,16 @@ COMMANDS = (
         description="Org-wide issue search, newest activity first. Default query: is:unresolved.",
         path="/organizations/{org}/issues/", scope="event:read", page_param="limit", limit=25,
         options=(
-            Opt("--project", "project slug or id; repeat for several (default: SENTRY_PROJECT, else all)",
-                action="append", metavar="SLUG_OR_ID"),
+            Opt("--project", "project slug or id; repeat for several; 'all' for every project "
+                "(default: SENTRY_PROJECT, else no filter)", action="append", metavar="SLUG_OR_ID"),
             Opt("--query", "Sentry search syntax (default 'is:unresolved'; '' for every issue)", param="query",
                 default="is:unresolved"),
             ENVIRONMENTS, *TIME_RANGE,
-            Opt("--sort", "date (last seen, default), new, freq, user, trends, inbox", param="sort", type=sort_arg),
+            Opt("--sort", "date (last seen, default), new (first seen), freq (events), user (users), trends, "
+                "recommended, inbox (with --query 'is:unresolved is:for_review')", type=issue_filters.sort_arg),
         ),
-        params=issue_list_params,
+        params=issue_list_params, run=list_issues,
+        also=(("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read"),),
         fields=ISSUE_FIELDS, default_fields=tuple(shape.ISSUE_LIST_DEFAULT), shape=shape.shape_issue,
     ),
     Command(
@@ -140,13 +143,15 @@ COMMANDS = (
         options=(
             Opt("--id", "an issue (repeatable)", action="append", dest="ids", metavar="ISSUE"),
             Opt("--query", "select the issues matching this search instead of --id"),
-            Opt("--project", "with --query (repeatable)", action="append", metavar="SLUG_OR_ID"),
+            Opt("--project", "with --query (repeatable; 'all' for every project; default: SENTRY_PROJECT)",
+                action="append", metavar="SLUG_OR_ID"),
             Opt("--environment", "with --query (repeatable)", action="append", metavar="ENV"),
             Opt("--max", "refuse to touch more issues than this (default 100)", type=triage.limit_arg, default=100),
             *triage.CHANGE_OPTIONS,
         ),
         checks=(triage.check_bulk_selection,), body=triage.change_body, run=triage.bulk_update_issues,
-        also=(("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),),
+        also=(("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),
+              ("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read")),
     ),
     Command(
         "delete-issue", "issues", "delete one issue and its events (queued by the server)",

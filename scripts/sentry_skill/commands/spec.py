@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_short_id
-from .common import cursor_arg, iso_arg, limit_arg, period_arg
+from .common import cursor_arg, instant_arg, limit_arg, period_arg
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,9 @@ class Command:
 ENVIRONMENTS = Opt("--environment", "repeatable", param="environment", action="append", metavar="ENV")
 TIME_RANGE = (
     Opt("--time-range", "e.g. 24h, 7d, 30m", type=period_arg, metavar="PERIOD"),
-    Opt("--start", "ISO 8601 start (with --end)", type=iso_arg),
-    Opt("--end", "ISO 8601 end (with --start)", type=iso_arg),
+    Opt("--start", "ISO 8601 start, e.g. 2026-11-23T08:00:00Z (with --end; no offset means UTC)",
+        type=instant_arg("--start"), metavar="TIME"),
+    Opt("--end", "ISO 8601 end (with --start; no offset means UTC)", type=instant_arg("--end"), metavar="TIME"),
 )
 
 

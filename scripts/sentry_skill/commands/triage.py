@@ -7,15 +7,24 @@ from __future__ import annotations
 
 import re
 
+from .. import issue_filters
 from ..errors import ApiError, UsageError, WriteRefused
 from ..ids import check_slug, parse_issue, seg
 from ..output import Result
 from ..safety import Write, perform
-from .common import limit_arg
+from .common import limit_arg, whole_number
 from .spec import Opt
 
 DURATION_RE = re.compile(r"^([1-9][0-9]{0,5})([mhdw])$")
 MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080}
+# ignoreWindow, ignoreUserWindow: at most one week (spec: "maximum": 10080, "(Max: 1 week)").
+MAX_WINDOW = 7 * 24 * 60
+# ignoreDuration: the spec sets no maximum and the server adds it to now, so a huge one breaks the
+# request. A year is this tool's bound: longer than that is --forever in all but name.
+MAX_DURATION = 365 * 24 * 60
+# ignoreCount, ignoreUserCount: the spec sets no maximum; Sentry keeps them in 32-bit columns
+# (GroupSnooze.count and user_count, BoundedPositiveIntegerField), so that is the most it stores.
+MAX_COUNT = 2**31 - 1
 BULK_CHUNK = 100  # ids per bulk request (the API's own cap)
 CHANGED_KEYS = ("status", "substatus", "statusDetails", "assignedTo", "isBookmarked", "hasSeen", "priority")
 
@@ -32,10 +41,12 @@ CHANGE_OPTIONS = (
     _opt("--archive", "archive (status ignored); how long, below", action="store_true"),
     _opt("--until-escalating", "with --archive: until it escalates (default)", action="store_true"),
     _opt("--forever", "with --archive: for good", action="store_true"),
-    _opt("--for", "with --archive: for 30m, 2h, 7d, 1w", dest="for_", metavar="DURATION"),
-    _opt("--count", "with --archive: until N more events", type=limit_arg, metavar="N"),
-    _opt("--users", "with --archive: until N more users", type=limit_arg, metavar="N"),
-    _opt("--window", "with --count/--users: within this time", metavar="DURATION"),
+    _opt("--for", "with --archive: for 30m, 2h, 7d, 1w (at most 365d)", dest="for_", metavar="DURATION"),
+    _opt("--count", "with --archive: until N more events",
+         type=whole_number("--count", 1, MAX_COUNT, f"Use 1 to {MAX_COUNT}."), metavar="N"),
+    _opt("--users", "with --archive: until N more users",
+         type=whole_number("--users", 1, MAX_COUNT, f"Use 1 to {MAX_COUNT}."), metavar="N"),
+    _opt("--window", "with --count/--users: within this time, at most 1w", metavar="DURATION"),
     _opt("--assign", "a username, email, user id, or team:SLUG", metavar="WHO"),
     _opt("--unassign", action="store_true"),
     _opt("--bookmark", dest="bookmark", action="store_const", const=True),
@@ -45,11 +56,14 @@ CHANGE_OPTIONS = (
 )
 
 
-def _minutes(text: str, flag: str) -> int:
+def _minutes(text: str, flag: str, most: int) -> int:
     match = DURATION_RE.match(text or "")
     if not match:
         raise UsageError(f"{flag} {text!r} is not a duration.", hint="Use a number and a unit: 30m, 2h, 7d, 1w.")
-    return int(match.group(1)) * MINUTES[match.group(2)]
+    minutes = int(match.group(1)) * MINUTES[match.group(2)]
+    if minutes > most:
+        raise UsageError(f"{flag} {text} is longer than the server takes.", hint=f"Use at most {most} minutes.")
+    return minutes
 
 
 def change_body(ctx) -> dict:
@@ -105,15 +119,15 @@ def _archive(args) -> dict:
         return {"status": "ignored", "substatus": "archived_forever", "statusDetails": {}}
     details = {}
     if args.for_:
-        details["ignoreDuration"] = _minutes(args.for_, "--for")
+        details["ignoreDuration"] = _minutes(args.for_, "--for", MAX_DURATION)
     elif args.count:
         details["ignoreCount"] = args.count
         if args.window:
-            details["ignoreWindow"] = _minutes(args.window, "--window")
+            details["ignoreWindow"] = _minutes(args.window, "--window", MAX_WINDOW)
     elif args.users:
         details["ignoreUserCount"] = args.users
         if args.window:
-            details["ignoreUserWindow"] = _minutes(args.window, "--window")
+            details["ignoreUserWindow"] = _minutes(args.window, "--window", MAX_WINDOW)
     if details:
         return {"status": "ignored", "substatus": "archived_until_condition_met", "statusDetails": details}
     return {"status": "ignored", "substatus": "archived_until_escalating", "statusDetails": {}}
@@ -180,7 +194,7 @@ def check_bulk_selection(ctx) -> None:
     if args.ids and (args.query is not None or args.project or args.environment):
         raise UsageError("Give --id, or --query with --project/--environment, not both.")
     ctx.selection["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
-    ctx.selection["projects"] = [check_slug(p, "Project") for p in args.project or []]
+    ctx.selection["filters"] = issue_filters.wanted_from(args, ctx.settings) if not args.ids else None
 
 
 def bulk_update_issues(ctx):
@@ -200,11 +214,13 @@ def bulk_update_issues(ctx):
         total = len(ids)
     else:
         params = {"query": args.query}
-        if ctx.selection["projects"]:
-            params["project"] = ctx.selection["projects"]
         if args.environment:
             params["environment"] = args.environment
-        ids, total = _matching_ids(client, path, params, args.max, scope)
+        # The projects as the server takes them, as list-issues sends them (issue_filters).
+        ids, total = issue_filters.send(
+            client, org, ctx.selection["filters"],
+            lambda filters: _matching_ids(client, path, {**params, **filters}, args.max, scope),
+            empty=lambda answer: answer[1] == 0)
     if total > args.max:
         raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
                            hint="Narrow --query, or raise --max if you mean it.")
