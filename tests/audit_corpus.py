@@ -8,7 +8,11 @@ into tests/data/real, see its README.md): exception values, titles, messages,
 breadcrumbs, frame variables and source lines, request url/query/body/env, tags,
 contexts, the user object, extra, fingerprints, dist, sdk options, keys, JSON
 inside strings, URL-encoded forms, and the issue bodies (title, culprit,
-metadata, assignee, releases, tag top values, activity).
+metadata, assignee, releases, tag top values, activity). Besides secrets: phone
+numbers, end users' names, places (city, region, coordinates) and timezones, and
+the people of the organization, whole as Sentry serializes them (name, email,
+avatar URL and id, last login: the status change's actor, seenBy, participants,
+release authors, activity).
 
 Every token, key, card number and credential here is a fake made up for the audit
 (`sntrys_`/`sntryu_` strings, AKIA ids, 64-hex tokens, Luhn-valid test cards): none
@@ -32,7 +36,7 @@ import base64
 import copy
 import json
 
-from server_model import DETAILED, ServerModel, recorded
+from server_model import DETAILED, ServerModel, recorded, spec_person
 
 PLANTED: list[str] = []          # every planted value, in planting order
 PLACES: dict[str, str] = {}      # value -> "kind: where"
@@ -65,6 +69,8 @@ SURVIVE = {
 # Exact redacted forms that show the text around a secret survives (checked on --raw output).
 REDACTED_FORMS = [
     "login failed for [email] from [ip]",
+    "sent code to [phone] and [phone]",
+    '"city":"[geo]"',
     "postgres://[secret]@",
     "Bearer [auth]",
     "[aws-key]/20261123/us-east-1/s3/aws4_request",
@@ -258,6 +264,70 @@ class Planter:
     def pg_url(self, slot):
         return f"postgres://shop_app:{self.db_password(slot)}@db-main.internal.example:5432/shop"
 
+    def phone(self, slot, form="intl"):
+        def make(place):
+            n = _num()
+            value = {"intl": f"+1-202-555-{n:04d}", "e164": f"+44207946{n:04d}", "nanp": f"(312) 555-{n:04d}",
+                     "dotted": f"415.555.{n:04d}", "trunk": f"030 {n:07d}", "spaced": f"+49 30 {n:07d}",
+                     "form": f"030+{n:07d}"}[form]  # `form`: a space URL-encoded in a form body
+            return _register(value, f"phone/{form}", place)
+        return self._once(slot, make)
+
+    def name(self, slot):
+        def make(place):
+            return _register(f"Alex Auditor{_num()}", "person name", place)
+        return self._once(slot, make)
+
+    def city(self, slot):
+        def make(place):
+            return _register(f"Auditville{_num()}", "geo/city", place)
+        return self._once(slot, make)
+
+    def region(self, slot):
+        def make(place):
+            return _register(f"Audit Region {_num()}", "geo/region", place)
+        return self._once(slot, make)
+
+    def coordinate(self, slot):
+        def make(place):
+            return _register(f"48.85{_num():05d}", "geo/coordinate", place)
+        return self._once(slot, make)
+
+    def timezone(self, slot):
+        def make(place):
+            return _register(f"America/Audit_{_num()}", "timezone", place)
+        return self._once(slot, make)
+
+    def gravatar(self, slot):
+        """A gravatar URL: its hash is an MD5 of a person's email."""
+        def make(place):
+            digest = f"{_num():08x}" + "9e107d9d372bb682"[:16] + "6acd2d48"
+            _register(digest, "avatar/gravatar hash", place)
+            return f"https://secure.gravatar.com/avatar/{digest}?s=32&d=mm"
+        return self._once(slot, make)
+
+    def avatar_uuid(self, slot):
+        def make(place):
+            return _register(f"{_num():08x}c0a1b2c3d4e5f60718293a4b", "avatar/uuid", place)
+        return self._once(slot, make)
+
+    def login_date(self, slot):
+        def make(place):
+            n = _num()
+            return _register(f"2019-03-04T05:06:07.{n:06d}Z", "login data", place, needles=["lastLogin", "has2fa"])
+        return self._once(slot, make)
+
+    def person(self, slot, user_id="3"):
+        """A person of the organization as Sentry serializes a user (the spec's member example's
+        `user`, tests/data/spec/people.json), every identifying field planted."""
+        user = spec_person("member")["user"]
+        uuid = self.avatar_uuid(slot)
+        user.update(id=user_id, name=self.name(slot), username=self.username(slot), email=self.email(slot),
+                    avatarUrl=self.gravatar(slot), lastLogin=self.login_date(slot), has2fa=True,
+                    emails=[{"id": "9", "email": self.email(slot), "is_verified": True}],
+                    avatar={"avatarType": "upload", "avatarUuid": uuid, "avatarUrl": f"https://sentry.io/avatar/{uuid}/"})
+        return user
+
 
 # --- helpers over real bodies ---------------------------------------------------------
 
@@ -336,6 +406,13 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
         "amount_card": p.card_int("vars.int"),
         "aws_scope": f"'{p.aws('vars')}/20261123/us-east-1/s3/aws4_request'",
         "row": f"{{'email': '{p.email('vars.dictrepr')}', 'password': '{p.password('vars.dictrepr')}'}}",
+        "customer": {"name": f"'{p.name('vars.customer')}'", "email": f"'{p.email('vars.customer')}'",
+                     "phone": f"'{p.phone('vars.customer', 'nanp')}'"},
+        "address": {"street": "'1 Example Way'", "city": f"'{p.city('vars.address')}'"},
+        "contact_phone": p.phone("vars.contact", "e164"),
+        "sms_log": f"sent code to {p.phone('vars.sms', 'intl')} and {p.phone('vars.sms.2', 'trunk')}",
+        "import_line": (f"'[{{\"name\": \"{p.name('vars.import')}\", \"email\": \"{p.email('vars.import')}\", "
+                        f"\"phone\": \"{p.phone('vars.import', 'dotted')}}}]'"),
         **variables,
     }
     context = dict(frame.get("context") or [])
@@ -359,6 +436,10 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
         {"type": "default", "category": "auth", "level": "warning", "timestamp": "2026-11-23T01:32:17.700Z",
          "message": f"login failed for {p.email('crumb.msg', 'plain')} from {p.ipv4('crumb.msg', '192.0.2')}",
          "data": {"attempt": 3, "client_ip": p.ipv6("crumb.data", "full"), "reset_token": p.secret("crumb.data")}},
+        {"type": "default", "category": "sms", "level": "info", "timestamp": "2026-11-23T01:32:17.705Z",
+         "message": f"SMS to {p.phone('crumb.sms', 'spaced')} sent",
+         "data": {"first_name": p.name("crumb.sms.data"), "lat": p.coordinate("crumb.lat"),
+                  "timezone": p.timezone("crumb.tz")}},
         {"type": "http", "category": "httplib", "level": "error", "timestamp": "2026-11-23T01:32:17.710Z",
          "data": {"url": (f"https://api.payments.example/v1/charge?api_key={p.secret('crumb.http.key')}"
                           f"&email={p.email_urlencoded('crumb.http')}"),
@@ -394,6 +475,7 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
                           f"&ip={p.ipv4('query.str', '172.16.9')}&page=2")
     if variant["data"] == "dict":
         req["data"] = {"email": p.email("data.dict"), "password": p.password("data.dict"),
+                       "full_name": p.name("data.dict"), "phone": p.phone("data.dict", "intl"),
                        "card": {"number": p.card("data.dict", "plain", "amex"), "exp": "12/29"},
                        "profile": {"ip": p.ipv4("data.dict", "203.0.113"),
                                    "note": json.dumps({"backup_email": p.email("data.json-in-string", "subdomain"),
@@ -401,10 +483,12 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
                        p.email("data.key", "dashed"): {"orders": 3}}
     elif variant["data"] == "raw-json":
         inner = json.dumps({"password": p.password("data.raw.inner"), "otp_secret": p.secret("data.raw.inner")})
-        req["data"] = json.dumps({"email": p.email("data.raw"), "cardNumber": p.card("data.raw", "spaces"),
+        req["data"] = json.dumps({"name": p.name("data.raw"), "phone": p.phone("data.raw", "e164"),
+                                  "email": p.email("data.raw"), "cardNumber": p.card("data.raw", "spaces"),
                                   "meta": inner, "ipv6": p.ipv6("data.raw", "compressed")})
     elif variant["data"] == "form-string":
         req["data"] = (f"email={p.email_urlencoded('data.form')}&password={p.password('data.form')}"
+                       f"&phone={p.phone('data.form', 'form')}"
                        f"&card={p.card('data.form', 'plus')}&remember=1")
         req["inferred_content_type" if snake else "inferredContentType"] = "application/x-www-form-urlencoded"
     else:  # form dict of lists
@@ -434,6 +518,8 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
                     ("payment.card", p.card("tags")), ("user", f"email:{p.email('tags.user')}"),
                     ("api_key", p.secret("tags.api_key")), ("user.email", p.email("tags.user.email", "upper")),
                     ("user.username", p.username("tags.user.username")),
+                    ("user.name", p.name("tags.user.name")), ("geo.city", p.city("tags.geo.city")),
+                    ("customer.phone", p.phone("tags.phone", "intl")),
                     ("url", f"https://shop.example.com/checkout?email={p.email_urlencoded('tags.url')}")]
     original_tags = [(t["key"], t["value"]) for t in ev.get("tags") or []
                      if t["key"] not in ("user.email", "user.username")]
@@ -454,6 +540,8 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
                             "last_ip": p.ipv4("contexts.custom", "203.0.113"),
                             "card_on_file": p.card("contexts.custom", "spaces", "mastercard"),
                             "billing": {"v6": p.ipv6("contexts.custom", "full"), "street": "1 Example Way"}}
+    contexts["culture"] = {"type": "culture", "locale": "en-US", "timezone": p.timezone("contexts.culture")}
+    contexts["device"]["timezone"] = p.timezone("contexts.device")
     contexts["response"] = {"type": "response", "status_code": 500,
                             "headers": [["Set-Cookie", f"sessionid={p.secret('contexts.response', 'cookie')}"]]}
 
@@ -462,9 +550,11 @@ def _plant_event(ev: dict, scope: str, variant: dict) -> dict:
     ev["user"] = {"id": user_id, "email": p.email("user.email", "upper"),
                   "ip_address": p.ipv6("user.ip", "compressed") if variant["user_ip"] == "v6"
                   else p.ipv4("user.ip", "198.51.100"),
-                  "username": p.username("user.username"), "name": p.email("user.name", "subdomain"),
-                  "geo": {"city": "Springfield", "country_code": "US", "region": "United States"},
-                  "data": {"last_card": p.card("user.data"), "backup_ip": p.ipv4("user.data", "192.168.44")}}
+                  "username": p.username("user.username"), "name": p.name("user.name"),
+                  "geo": {"city": p.city("user.geo"), "country_code": "US", "region": p.region("user.geo"),
+                          "subdivision": p.region("user.geo.subdivision")},
+                  "data": {"last_card": p.card("user.data"), "backup_ip": p.ipv4("user.data", "192.168.44"),
+                           "phone": p.phone("user.data", "spaced"), "nickname": p.email("user.name", "subdomain")}}
 
     # extra and the legacy `context`
     ev["extra"] = {
@@ -538,8 +628,8 @@ def _plant_issue(issue: dict, event_title: str | None, event_culprit: str | None
         issue["culprit"] = f"GET /api/clients/{p.ipv4('culprit', '203.0.113')}/orders?token={p.sntryu('culprit')}"
         issue["metadata"] = {**issue.get("metadata", {}),
                              "value": f"{original}; card {p.card('metadata', 'spaces')} key {p.aws('metadata')}"}
-    issue["assignedTo"] = {"type": "user", "id": str(300 + int(issue["id"])),
-                           "name": p.email("assignedTo.name", "upper"),
+    issue["assignedTo"] = {"type": "user", "id": str(300 + int(issue["id"])),  # spec: the actor form
+                           "name": p.name("assignedTo.name"),
                            "email": p.email("assignedTo.email", "dashed")}
     return issue
 
@@ -551,8 +641,9 @@ def _plant_issue_detail(issue: dict) -> dict:
     release = {"version": "shop@2.4.1", "shortVersion": "2.4.1", "dateCreated": "2026-11-20T10:00:00Z",
                "lastCommit": {"id": sha, "message": (f"fix checkout for {p.email('release.commit')} "
                                                      f"(reported from {p.ipv4('release.commit', '192.168.44')})"),
-                              "author": {"name": "Release Bot", "email": p.email("release.author", "subdomain")}},
-               "authors": [{"name": "Release Bot", "email": p.email("release.authors", "plus")}],
+                              "author": p.person("release.author", "5")},
+               "authors": [p.person("release.authors", "6"), {"name": p.name("release.authors.bare"),
+                                                              "email": p.email("release.authors", "plus")}],
                "lastDeploy": {"environment": "production",
                               "url": f"https://deploy:{p.password('release.deploy')}@ci.example.com/job/42"}}
     issue["firstRelease"] = release
@@ -574,14 +665,14 @@ def _plant_issue_detail(issue: dict) -> dict:
         {"key": "server_name", "name": "Server", "totalValues": 1,
          "topValues": [{"key": "server_name", "name": "shop-web-01", "value": "shop-web-01", "count": 1}]},
     ]
-    issue["statusDetails"] = {"actor": {"id": "3", "email": p.email("statusDetails"),
-                                        "name": p.email("statusDetails.name", "upper")}}
+    issue["statusDetails"] = {"ignoreCount": 50, "actor": p.person("statusDetails.actor", "3")}
+    issue["seenBy"] = [{**p.person("seenBy", "4"), "lastSeen": "2026-11-23T03:00:00Z"}]
     issue["participants"] = [{"id": "3", "email": p.email("participants"), "username": p.username("participants"),
-                              "name": "Support Lead"}]
+                              "name": p.name("participants")}, p.person("participants.user", "7")]
     issue["activity"] = [{"id": "1", "type": "note", "dateCreated": "2026-11-23T02:00:00Z",
                           "data": {"text": (f"Customer {p.email('activity')} called from "
                                             f"{p.ipv6('activity', 'full')}; card {p.card('activity', 'dashes')}")},
-                          "user": {"id": "3", "email": p.email("activity.user"), "name": "Support Lead"}}]
+                          "user": p.person("activity.user", "3")}]
     return issue
 
 

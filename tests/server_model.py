@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).parent / "data" / "standin"
+SPEC_PEOPLE = Path(__file__).parent / "data" / "spec" / "people.json"  # people as the spec's examples show them
 ORG = "/api/0/organizations/acme"
 # The issues whose own detail, events and latest event were recorded; the others come in the lists only.
 DETAILED = {"16": "flask_checkout", "17": "flask_orders", "20": "express_typeerror"}
@@ -67,6 +68,19 @@ def recorded(name: str):
     return copy.deepcopy(_parsed(name))
 
 
+def spec_person(name: str) -> dict:
+    """A person from the spec's examples (tests/data/spec/people.json)."""
+    return copy.deepcopy(json.loads(SPEC_PEOPLE.read_text(encoding="utf-8"))[name])
+
+
+# The user the token belongs to, serialized whole as Sentry serializes a user (spec: the
+# members example's `user`): the `actor` Sentry puts in statusDetails when it resolves in a
+# release or a commit, or archives until a condition (spec: its update_groups).
+ACTING_USER = spec_person("member")["user"]
+ACTOR_STATUS_DETAILS = ("inRelease", "inNextRelease", "inCommit", "ignoreCount", "ignoreUserCount",
+                        "ignoreDuration", "ignoreWindow", "ignoreUserWindow")
+
+
 # --- the path table --------------------------------------------------------------
 # (dialect: "both" or "glitchtip", method or "*", path template, handler). The first
 # row whose dialect, path and method match answers. A template field is {name} (one
@@ -85,6 +99,7 @@ ROUTES = [
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
+    ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),                # recorded: team_detail
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -123,6 +138,7 @@ class ServerModel:
     link_base = "https://sentry.invalid"
 
     def __init__(self):
+        self.teams = [recorded("team_detail")]
         self.issues = self.body("org_issues_backend") + self.body("org_issues_frontend")
         self.issues.sort(key=lambda issue: issue["lastSeen"], reverse=True)  # spec: newest first by default
         self.changes: dict = {}  # issue id -> the fields writes changed, laid over a recorded detail body
@@ -302,6 +318,10 @@ class ServerModel:
         event = self.pick_event(issue["id"], call.args["which"])
         return (200, event, {}) if event else (404, EVENT_NOT_FOUND, {})
 
+    def team_detail(self, call):
+        team = next((t for t in self.teams if t["slug"] == call.args["team"]), None)
+        return (200, team, {}) if team else (404, NOT_FOUND, {})
+
     # -- writes: kept in memory for the life of the model -----------------------------------
 
     def bulk_update(self, call):
@@ -310,17 +330,17 @@ class ServerModel:
             return 400, {"detail": "This stand-in wants explicit ids."}, {}
         for ident in ids:
             issue = self.find_issue(ident)  # an unknown id is passed over (recorded: org_issues_bulk_missing_id)
-            error = self.apply(issue, call.payload or {}) if issue else None
+            error = self.apply(issue, call.payload or {}, call.dialect) if issue else None
             if error:
-                return 400, {"detail": error}, {}
+                return 400, error, {}
         return 200, dict(call.payload or {}), {}  # the change echoed back (recorded: org_issues_bulk_resolve)
 
     def issue_update(self, call):
         issue = self.find_issue(call.args["issue"])
         if not issue:
             return 404, NOT_FOUND, {}
-        error = self.apply(issue, call.payload or {})
-        return (400, {"detail": error}, {}) if error else (200, self.issue_body(issue), {})  # spec: the issue
+        error = self.apply(issue, call.payload or {}, call.dialect)
+        return (400, error, {}) if error else (200, self.issue_body(issue), {})  # spec: the issue
 
     def issue_delete(self, call):
         issue = self.find_issue(call.args["issue"])
@@ -329,19 +349,37 @@ class ServerModel:
         self.issues.remove(issue)  # gone for later reads at once (recorded: issue_get_right_after_delete)
         return 202, None, {}  # spec: DELETE answers 202
 
-    def apply(self, issue, change):
-        """Lay a PUT body over the issue (spec: status values, assignedTo, resolvedInNextRelease)."""
+    def apply(self, issue, change, dialect="sentry"):
+        """Lay a PUT body over the issue (spec: status values, assignedTo, resolvedInNextRelease).
+        Returns the error body of a refused change, else None."""
         if change.get("status") not in (None, "resolved", "unresolved", "ignored", "resolvedInNextRelease"):
-            return f"{change['status']!r} is not a valid status"
+            return {"detail": f"{change['status']!r} is not a valid status"}
+        who = change.get("assignedTo") or ""
+        if who.startswith("team:") and not self.team(who[5:]):
+            return {"assignedTo": ["Team does not exist"]}  # spec: its actor validation
         for key, value in change.items():
             if key == "assignedTo":  # spec: a username or email, team:<id>, or "" to unassign
-                kind, _, ident = value.partition(":") if value.startswith("team:") else ("user", "", value)
-                value = {"type": kind, "id": ident, "name": ident} if value else None
+                value = self.assignee(value)
             if key == "status" and value == "resolvedInNextRelease":
                 value, issue["statusDetails"] = "resolved", {"inNextRelease": True}
             issue[key] = value
+        details = issue.get("statusDetails")
+        if dialect == "sentry" and isinstance(details, dict) and set(details) & set(ACTOR_STATUS_DETAILS):
+            issue["statusDetails"] = {**details, "actor": copy.deepcopy(ACTING_USER)}
         self.changes.setdefault(issue["id"], {}).update({k: issue[k] for k in [*change, "statusDetails"] if k in issue})
         return None
+
+    def team(self, team_id):
+        return next((t for t in self.teams if t["id"] == team_id), None)
+
+    def assignee(self, value):
+        """The assignee as Sentry answers it (spec: its actor serializer; a team's `name` is its slug)."""
+        if not value:
+            return None
+        if value.startswith("team:"):
+            team = self.team(value[5:])
+            return {"type": "team", "id": team["id"], "name": team["slug"]}
+        return {"type": "user", "id": value, "name": value}
 
     # -- the recorded data -----------------------------------------------------------------
 

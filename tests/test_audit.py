@@ -361,11 +361,14 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
     missing = [value for value in corpus.SERVED if value not in printed]
     assert not missing, missing
     assert len(corpus.SERVED) >= 700 and len(set(corpus.PLANTED)) == len(corpus.PLANTED)
+    kinds = {corpus.PLACES[value].split(":")[0].split("/")[0] for value in corpus.SERVED}
+    assert {"email", "ipv4", "ipv6", "card", "phone", "person name", "geo", "timezone", "avatar",
+            "login data"} <= kinds, kinds
 
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 12
+    assert len(recorded) == 13
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

@@ -66,3 +66,15 @@ def test_list_envelope_and_formats():
     assert render(document, "jsonl").splitlines() == ['{"id":"1"}', '{"id":"2"}', '{"next_cursor":"c1"}']
     table = render(document, "table").splitlines()
     assert table[0] == "id" and table[-1] == "(more: --cursor c1)"
+
+
+def test_a_member_command_shows_its_members_name_and_email_and_no_other_command_does():
+    # GlitchTip's member list (tests/data/real/glitchtip): the admin, a person of the organization.
+    members = json.loads((WEB.parent / "glitchtip" / "org_members.json").read_text(encoding="utf-8"))
+    shown = build(Result(members, is_list=True, people="named"), raw=True, redact_on=True)
+    assert shown["items"][0]["email"] == "admin@example.com"
+    assert shown["items"][0]["user"]["username"] == "admin@example.com"
+    assert "lastLogin" not in shown["items"][0]["user"] and "dateJoined" not in shown["items"][0]["user"]
+    hidden = build(Result(members, is_list=True), raw=True, redact_on=True)
+    assert "admin@example.com" not in json.dumps(hidden)
+    assert hidden["items"][0]["role"] == "owner" and hidden["items"][0]["user"]["id"] == "1"

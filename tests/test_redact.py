@@ -20,8 +20,10 @@ from sentry_skill.redact import (
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
 WEB = REAL / "glitchtip-web"
+API = REAL / "glitchtip-api"
+SPEC_PEOPLE = Path(__file__).resolve().parent / "data" / "spec" / "people.json"
 # What tests/data/real holds (see its README.md): the corpus walk checks every one.
-REAL_BODY_COUNT = {"glitchtip-web": 43, "glitchtip": 65}
+REAL_BODY_COUNT = {"glitchtip-web": 43, "glitchtip": 65, "glitchtip-api": 1}
 
 PLANTED = [
     "leaky.login@example.com", "leaky.person@example.com", "card.holder@example.com",
@@ -32,6 +34,8 @@ PLANTED = [
     "AKIAPLANTEDKEY12345678", "plantedDbPass", "hunter2-planted-password",
     "sntryu_plantedusertoken0123456789abcdef0123456789abcdef0123", "sntrys_abc123",
     "leaky.person",  # the username (and the local part of the email)
+    "202-555-0143",  # the phone number in the import body
+    "Import Victim", "Springfield",  # an end user's name and city (glitchtip-api)
 ]
 
 
@@ -52,7 +56,7 @@ def _frame(event: dict, function: str, n: int = 0) -> dict:
 
 
 def _all_bodies():
-    for folder in (WEB, REAL / "glitchtip"):
+    for folder in (WEB, REAL / "glitchtip", API):
         for path in sorted(folder.glob("*.json")):
             yield f"{folder.name}/{path.name}", json.loads(path.read_text(encoding="utf-8"))
 
@@ -199,10 +203,105 @@ def test_token_in_message_and_sdk_filtered_query():
     assert req["query"] == [["email", "[email]"], ["token", "[Filtered]"]]
 
 
-def test_invalid_json_body_in_python_repr():
+def test_invalid_json_body_in_python_repr_and_its_phone_number():
     ev = redact(_load("flask_import_event_latest"))
-    raw = next(f for f in _frames(ev) if f.get("vars", {}).get("raw"))["vars"]["raw"]
-    assert raw.startswith("'[{\"email\": \"[email]\", \"phone\": ")
+    body = "'[{\"email\": \"[email]\", \"phone\": \"[phone]\", \"note\": \"unterminated}]'"
+    assert _frame(ev, "import_customers")["vars"]["raw"] == body
+    for function in ("loads", "decode", "raw_decode"):  # the stdlib frames that got the same text
+        assert _frame(ev, function)["vars"]["s"] == body
+    assert _frame(ev, "raw_decode")["vars"]["idx"] == "0"
+    assert ev["title"] == _load("flask_import_event_latest")["title"]  # "line 1 column 77 (char 76)" stays
+
+
+def test_end_user_name_and_city_in_a_text_body_and_frame_variables():
+    # Recorded from the live GlitchTip (project events): the import body names its customer,
+    # and the checkout frame holds the customer's address.
+    events = {e["groupID"]: e for e in redact(_load("project_events", API))}
+    raw = _frame(events["18"], "import_contacts")["vars"]["raw"]
+    assert raw == "'[{\"name\": \"[name]\", \"email\": \"[email]\", \"phone\": \"[phone]}]'"
+    checkout = _frame(events["16"], "checkout")
+    assert checkout["vars"]["address"] == {"city": "[geo]", "street": "'1 Main St'"}
+    assert dict(checkout["context"])[45] == '    address = {"street": "1 Main St", "city": "[geo]"}'
+    assert checkout["vars"]["email"] == "[email]" and checkout["function"] == "checkout"
+    packages = events["16"]["packages"]
+    assert packages == _load("project_events", API)[1]["packages"]  # package names are not people
+
+
+def test_end_user_timezone_and_locale():
+    ev = redact(_load("express_typeerror_event_latest"))
+    assert ev["contexts"]["culture"] == {"type": "culture", "locale": "en-US", "timezone": "[timezone]"}
+    assert ev["contexts"]["device"]["arch"] == "x64"
+
+
+def test_end_user_object_name_geo_and_their_tags():
+    # The user interface of a Sentry event (spec: user.name, user.geo with city, country_code,
+    # region, subdivision), laid on a real event.
+    ev = _load("flask_checkout_event_latest")
+    ev["user"].update(name="Jane Doe", geo={"city": "Springfield", "country_code": "US", "region": "United States",
+                                            "subdivision": "Illinois"})
+    ev["tags"] += [{"key": "user.name", "value": "Jane Doe"}, {"key": "geo.city", "value": "Springfield"},
+                   {"key": "geo.country_code", "value": "US"}, {"key": "region", "value": "us-east-1"}]
+    out = redact(ev)
+    assert out["user"] == {"id": "42", "email": "[email]", "username": "[username]", "ip_address": "[ip]",
+                           "name": "[name]", "geo": "[geo]"}
+    tags = {t["key"]: t["value"] for t in out["tags"]}
+    assert tags["user.name"] == "[name]" and tags["geo.city"] == "[geo]" and tags["geo.country_code"] == "[geo]"
+    assert tags["region"] == "us-east-1"  # a cloud region, not where a person is
+    assert redact({"user": {"id": "5", "name": "Jane Doe"}}) == {"user": {"id": "5", "name": "[name]"}}
+    coords = {"lat": 52.52, "lng": 13.405, "latitude": "52.52", "longitude": "13.40", "country_code": "DE"}
+    assert redact(coords) == {k: "[geo]" for k in coords}
+
+
+def _people():
+    return json.loads(SPEC_PEOPLE.read_text(encoding="utf-8"))
+
+
+def test_people_of_the_organization_keep_only_their_id():
+    # Sentry's own examples (tests/data/spec): an assignee, a whole serialized user (the shape of
+    # statusDetails.actor and of each person in seenBy), a release author with an uploaded avatar.
+    people = _people()
+    user, author = people["member"]["user"], people["release_author"]
+    issue = {"assignedTo": people["issue_assignee"], "statusDetails": {"inNextRelease": True, "actor": user},
+             "seenBy": [{**user, "lastSeen": "2026-11-23T10:00:00Z"}], "participants": [user],
+             "firstRelease": {"version": "shop@2.4.1", "authors": [author], "lastCommit": {"author": author}},
+             "activity": [{"id": "1", "type": "note", "user": user, "data": {"text": "looked at it"}}]}
+    out = redact(issue)
+    assert out["assignedTo"] == {"type": "user", "id": "1", "name": "[name]", "email": "[email]"}
+    masked = {"id": user["id"], "name": "[name]", "username": "[username]", "email": "[email]",
+              "avatarUrl": "[avatar]", "avatar": {"avatarType": "letter_avatar", "avatarUuid": None}}
+    assert out["statusDetails"] == {"inNextRelease": True, "actor": masked}
+    assert out["seenBy"] == [{**masked, "lastSeen": "2026-11-23T10:00:00Z"}]
+    assert out["participants"] == [masked] and out["activity"][0]["user"] == masked
+    uploaded = {**masked, "id": author["id"],
+                "avatar": {"avatarType": "upload", "avatarUuid": "[avatar]", "avatarUrl": "[avatar]"}}
+    assert out["firstRelease"]["authors"] == [uploaded]
+    assert out["firstRelease"]["lastCommit"]["author"] == uploaded
+    text = json.dumps(out)
+    for leak in ("John Doe", "Sir Penguin", "Raj", "gravatar", "16aeb26c5f", "bf99685de5", "xyz123",
+                 "lastLogin", "lastActive", "dateJoined", "has2fa", "isSuperuser", "2021-08-02"):
+        assert leak not in text, leak
+
+
+def test_teams_are_not_people():
+    team = {"type": "team", "id": "1", "name": "acme"}  # spec: Sentry's actor form of a team (name = slug)
+    assert redact({"assignedTo": team}) == {"assignedTo": team}
+    assert redact({"project": {"id": "2", "name": "Pump Station", "slug": "pump-station"}}) == {
+        "project": {"id": "2", "name": "Pump Station", "slug": "pump-station"}}
+
+
+def test_member_commands_show_the_name_and_email_of_members():
+    member = _people()["member"]
+    out = redact(member, people="named")
+    assert out["user"] == {"id": "280094367316", "name": "Sir Penguin", "username": "sirpenguin@antarcticarocks.com",
+                           "email": "sirpenguin@antarcticarocks.com", "avatarUrl": "[avatar]",
+                           "avatar": {"avatarType": "letter_avatar", "avatarUuid": None}}
+    assert (out["name"], out["email"], out["orgRole"]) == ("Sir Penguin", "sirpenguin@antarcticarocks.com", "member")
+    assert "lastLogin" not in json.dumps(out) and "gravatar" not in json.dumps(out)
+    masked = redact(member)
+    assert (masked["name"], masked["email"], masked["orgRole"]) == ("[name]", "[email]", "member")
+    # End users stay redacted whatever the mode.
+    assert redact({"user": {"id": "7", "email": "a@b.co", "name": "Jane Doe"}}, people="named") == {
+        "user": {"id": "7", "email": "[email]", "name": "[name]"}}
 
 
 def test_issue_list_keeps_triage_fields():
@@ -220,7 +319,8 @@ def test_api_root_token_and_auth_object():
     root = redact(_load("api_root", REAL / "glitchtip"))
     assert root["auth"] == "[secret]"  # `auth` is a secret-named key
     assert root["user"]["email"] == "[email]" and root["user"]["username"] == "[username]"
-    assert root["user"]["hasPasswordAuth"] is True  # booleans hold no secret
+    assert root["user"]["id"] == "1" and "hasPasswordAuth" not in root["user"]  # a person's login data
+    assert root["auth"] != "[secret]" or redact({"auth": {"id": 1}}) == {"auth": "[secret]"}
     assert redact({"token": "0" * 64}) == {"token": "[secret]"}
     assert redact_text("t " + "0" * 64) == "t [token]"
 
@@ -260,10 +360,43 @@ def test_ipv4_and_ipv6():
     "price 19.98", "order 1002", "ts 1763861537000", "[Filtered]", "token=[Filtered]",
     "6.18.44-fc-v669", "1.2.3.4.5", "256.1.1.1", "KeyError: 'country'",
     "cart loaded with 3 lines, token prefix sntryu_", "Basic usage; Token expired; bearer of news",
-    "author=bob&signal=1", "password = request.form['password']", "+1-202-555-0143",
+    "author=bob&signal=1", "password = request.form['password']",
+    "2026.11.23", "v2026.11.23", "2026-11-23", "23.11.2026", "11/23/2026", "localhost:8000", "127.0.0.1:8000",
+    "line 1234", "x = 20255501430", "ms 1763861537000", "raddr=('127.0.0.1', 49642)", "id 0123456789",
+    "+0530", "2026-11-23T01:32:17.700+00:00", "1.5e+10", "a+12345678", "sizes 512 256 1024",
+    "12345678-1234-1234-1234-123456789012", "00 01 02 03 04 05 06", "0.12.345.6789", "char 76",
 ])
 def test_ordinary_text_survives(text):
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "+1-202-555-0143", "+1 202 555 0143", "+1 (202) 555-0143", "+12025550143", "+44 20 7946 0958",
+    "+44 (0)20 7946 0958", "+49 30 1234567", "+4915112345678", "+33 1 23 45 67 89", "+353.1.234.5678",
+    "0044 20 7946 0958", "(202) 555-0143", "202-555-0143", "202.555.0143", "020 7946 0958", "07700 900123",
+    "030 1234567", "(030) 1234567", "0151-12345678", "06-12345678", "01 23 45 67 89", "030/1234567",
+])
+def test_phone_numbers(text):
+    for around in ("{}", "call {} now", "tel:{}", "phone={}", '"phone": "{}"', "({})", "{}."):
+        expected = around.format("[phone]")
+        assert redact_text(around.format(text)) == expected, around.format(text)
+    assert redact_text("phone=%2B12025550143&x=1") == "phone=[phone]&x=1"
+    assert redact_text("to=%2B12025550143&x=1") == "to=%2B[phone]&x=1"  # a URL-encoded +
+
+
+def test_phone_keys_hold_phone_numbers_in_any_form():
+    value = {"phone": 12025550143, "mobile": "2025550143", "phone_number": "555 0143", "phoneVerified": True,
+             "fax": None, "telephone": "[Filtered]"}
+    assert redact(value) == {"phone": "[phone]", "mobile": "[phone]", "phone_number": "[phone]",
+                             "phoneVerified": True, "fax": None, "telephone": "[Filtered]"}
+    assert redact([["phone", "2025550143"], ["page", "2"]]) == [["phone", "[phone]"], ["page", "2"]]
+
+
+def test_avatar_urls_in_text():
+    url = "https://secure.gravatar.com/avatar/16aeb26c5fdba335c7078e9e9ddb5149?s=32&d=mm"
+    assert redact_text(f"avatar {url}") == "avatar https://secure.gravatar.com/avatar/[avatar]?s=32&d=mm"
+    assert redact({"avatarUrl": "https://sentry.io/avatar/xyz123/", "avatarUuid": "xyz123",
+                   "avatarType": "upload"}) == {"avatarUrl": "[avatar]", "avatarUuid": "[avatar]", "avatarType": "upload"}
 
 
 def test_sentry_tokens_and_hex_tokens():
@@ -341,7 +474,7 @@ def test_user_keys_tags_and_pairs():
     user = {"id": "7", "email": "x", "ip_address": "1.1.1.1", "ipAddress": "::1", "username": "u",
             "user_name": "z", "name": "Jane"}
     assert redact(user) == {"id": "7", "email": "[email]", "ip_address": "[ip]", "ipAddress": "[ip]",
-                            "username": "[username]", "user_name": "[username]", "name": "Jane"}
+                            "username": "[username]", "user_name": "[username]", "name": "[name]"}
     tags = [{"key": "user.username", "value": "cardholder"}, {"key": "user.ip", "value": "x"},
             {"key": "user", "value": "username:bob"}, ["user.email", "a@b.co"],
             ["user.username", "bob"], ["token", "sntryu_x1234567"], ["page", "2"]]

@@ -2,14 +2,21 @@
 wherever they sit in text or structure, and ordinary text always does.
 
 Generated secrets: emails, IPv4 and IPv6 addresses, Sentry tokens (sntrys_,
-sntryu_, 64-hex), AWS key ids and Luhn-valid card numbers, each inside random
+sntryu_, 64-hex), AWS key ids, Luhn-valid card numbers and phone numbers, each inside random
 surrounding text joined by a separator (space, quote, `=`, `:`, `,`, `(`, `)`,
 `/`). Deliberate limits of the rules, so the generators stay inside them:
 - card numbers start with 2-6 (the card networks; keeps ms timestamps out);
 - `N.0.0.0` right after `Name/` is a product version (Chrome/131.0.0.0), so
   generated IPv4 addresses never end in `.0.0.0`;
 - degenerate IPv6 forms (`::2`, `a::b`, no digit, fewer than 4 hex digits) are
-  left alone: they collide with C++ `a::b` and slices `x[1::2]`.
+  left alone: they collide with C++ `a::b` and slices `x[1::2]`;
+- a phone number is either international (a leading `+` or `00`: E.164's 8 to 15
+  digits, bare after a `+`, grouped by one kind of separator) or national with
+  separators (North American `(202) 555-0143`, `202-555-0143`, `202.555.0143`;
+  trunk-0 numbers of 9 to 12 digits, `030 1234567`, `020 7946 0958`). A plain run of
+  digits is not one: it is as likely an id, a timestamp or a number in code
+  (`x = 20255501430`), so the generators never make one, and ORDINARY holds such runs;
+  a `+` right after `)` is arithmetic (`len(x)+12345678`), so no phone follows a `)`.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import string
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sentry_skill.redact import AWS_KEY, CARD, EMAIL, IP, TOKEN, redact, redact_text
+from sentry_skill.redact import AWS_KEY, CARD, EMAIL, IP, PHONE, TOKEN, redact, redact_text
 from audit_corpus import _luhn_complete  # one Luhn helper for the corpus and the properties
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
@@ -109,6 +116,51 @@ def cards(draw):
     return number
 
 
+def _digits(n):
+    return st.text(alphabet=string.digits, min_size=n, max_size=n)
+
+
+def _groups(draw, digits: str, sep: str) -> str:
+    """`digits` cut into groups of 2 to 4 with one separator (the first group takes the rest)."""
+    sizes = []
+    left = len(digits)
+    while left > 4:
+        size = draw(st.integers(2, min(4, left - 2)))
+        sizes.append(size)
+        left -= size
+    sizes.append(left)
+    sizes.reverse()
+    out, at = [], 0
+    for size in sizes:
+        out.append(digits[at:at + size])
+        at += size
+    return sep.join(out)
+
+
+@st.composite
+def phones(draw):
+    form = draw(st.sampled_from(["e164", "intl", "intl00", "nanp", "nanp-paren", "trunk"]))
+    if form in ("e164", "intl", "intl00"):
+        country = draw(st.sampled_from(["1", "7", "33", "44", "49", "61", "353", "880"]))
+        subscriber = draw(_digits(draw(st.integers(max(7, 8 - len(country)), 15 - len(country)))))
+        if form == "e164":
+            return f"+{country}{subscriber}"
+        sep = draw(st.sampled_from([" ", "-", "."])) if form == "intl" else " "
+        return ("+" if form == "intl" else "00") + country + sep + _groups(draw, subscriber, sep)
+    area = draw(st.sampled_from("23456789")) + draw(_digits(2))
+    exchange = draw(st.sampled_from("23456789")) + draw(_digits(2))
+    line = draw(_digits(4))
+    if form == "nanp":
+        sep = draw(st.sampled_from(["-", "."]))
+        return f"{area}{sep}{exchange}{sep}{line}"
+    if form == "nanp-paren":
+        return f"({area}) {exchange}-{line}"
+    prefix = "0" + draw(st.sampled_from("123456789")) + draw(_digits(draw(st.integers(0, 3))))
+    rest = draw(_digits(draw(st.integers(max(2, 9 - len(prefix)), 12 - len(prefix)))))
+    sep = draw(st.sampled_from([" ", "-", "/"]))
+    return prefix + sep + _groups(draw, rest, sep)
+
+
 SECRETS = {  # kind -> (strategy, the marker that must stand in its place)
     "email": (emails(), EMAIL),
     "ipv4": (ipv4s, IP),
@@ -117,6 +169,7 @@ SECRETS = {  # kind -> (strategy, the marker that must stand in its place)
     "hex-token": (hex_tokens, TOKEN),
     "aws-key": (aws_keys, AWS_KEY),
     "card": (cards(), CARD),
+    "phone": (phones(), PHONE),
 }
 ANY_SECRET = st.one_of(*[st.tuples(st.just(kind), strategy) for kind, (strategy, _) in SECRETS.items()])
 
@@ -127,6 +180,8 @@ def embedded(draw, secret_strategy=ANY_SECRET):
     left, right = draw(st.sampled_from(SEPARATORS)), draw(st.sampled_from(SEPARATORS))
     if kind == "sentry-token":  # a token runs on through '=', ':', '(' and '/' (base64 and padding)
         right = draw(st.sampled_from([" ", '"', "'", ",", ")"]))
+    if kind == "phone" and secret[0] == "+" and left == ")":  # `f(x)+12345678` is arithmetic
+        left = draw(st.sampled_from([" ", '"', "'", "=", ":", ",", "(", "/"]))
     return kind, secret, draw(FILLER), left, right, draw(FILLER)
 
 
@@ -139,6 +194,8 @@ def _fragments(kind: str, secret: str) -> list:
         out.append(re.sub(r"\D", "", secret))
     if kind == "sentry-token":
         out.append(secret[7:])
+    if kind == "phone":
+        out.append(re.findall(r"\d+", secret)[-1])  # its last group of digits
     return out
 
 
@@ -229,7 +286,16 @@ paths = st.one_of(paths, st.sampled_from([  # file names that hold secret-like w
     "src/api_key.ts:3:14", "session.js:88", "middleware/csrf.py:140", "app/cookies.go:7"]))
 integers = st.integers(-(10**12) + 1, 10**12 - 1).map(str)
 floats = st.floats(allow_nan=False, allow_infinity=False).map(repr)
-ORDINARY = st.one_of(versions, hex_ids, uuids, iso_strings, paths, integers, floats)
+# Numbers a phone rule must leave alone: calendar versions, ports, line numbers, bare
+# digit runs in code and timestamps (phone-sized, but without a + or separators), offsets.
+numbers = st.one_of(
+    st.builds("{}.{}.{}".format, st.integers(2000, 2099), st.integers(1, 12), st.integers(1, 31)),
+    st.builds("localhost:{}".format, st.integers(1, 65535)), st.builds(":{}".format, st.integers(1, 65535)),
+    st.builds("line {}".format, st.integers(1, 99999)),
+    st.builds("x = {}".format, st.integers(10**7, 10**12)), st.integers(10**12, 2 * 10**12).map(str),
+    st.sampled_from(["+05:30", "+0530", "-08:00", "1e+16", "char 76", "(char 74)"]),
+)
+ORDINARY = st.one_of(versions, hex_ids, uuids, iso_strings, paths, integers, floats, numbers)
 
 
 @SETTINGS

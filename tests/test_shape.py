@@ -1,5 +1,8 @@
 """Shaping tolerates every event kind and both key styles."""
 
+import json
+from pathlib import Path
+
 from sentry_skill import shape
 
 
@@ -34,10 +37,23 @@ def test_clip_marks_what_it_cut():
 
 
 def test_issue_shapes_counts_as_numbers_and_assignee():
+    # spec: Sentry's actor form; a team's `name` is its slug, a user's is the person's name.
     issue = {"id": "1", "count": "42", "userCount": 3, "project": {"slug": "backend"},
-             "assignedTo": {"type": "team", "id": "9", "slug": "core", "name": "Core"}}
+             "assignedTo": {"type": "team", "id": "9", "name": "core"}}
     out = shape.shape_issue(issue, ["count", "userCount", "project", "assignedTo"])
     assert out == {"count": 42, "userCount": 3, "project": "backend", "assignedTo": "team:core"}
+    user = {"type": "user", "id": "1", "name": "John Doe", "email": "john.doe@example.com"}
+    assert shape.shape_issue({"assignedTo": user}, ["assignedTo"]) == {"assignedTo": "user:1"}
+    assert shape.shape_issue({"assignedTo": {"name": "John Doe"}}, ["assignedTo"]) == {"assignedTo": None}
+
+
+def test_every_person_in_a_compact_view_is_a_user_reference():
+    people = json.loads((Path(__file__).parent / "data" / "spec" / "people.json").read_text(encoding="utf-8"))
+    actor = people["member"]["user"]  # spec: statusDetails.actor is a whole serialized user
+    issue = {"statusDetails": {"ignoreCount": 50, "actor": actor}}
+    assert shape.shape_issue(issue, ["statusDetails"]) == {
+        "statusDetails": {"ignoreCount": 50, "actor": "user:280094367316"}}
+    assert shape.shape_issue({"statusDetails": {}}, ["statusDetails"]) == {"statusDetails": {}}
 
 
 def test_csp_and_generic_events_say_what_they_are():

@@ -6,17 +6,16 @@ import pytest
 
 from standin import Fault
 
-# Recorded from GlitchTip: its answer to status resolvedInNextRelease, and a team.
+# Recorded from GlitchTip: its answer to status resolvedInNextRelease.
 GLITCHTIP_422 = (b'{"detail": [{"type": "enum", "loc": ["body", "payload", "status"], "msg": "Input should be '
                  b"'unresolved', 'resolved' or 'ignored'\", \"ctx\": {\"expected\": \"'unresolved', 'resolved' or "
                  b"'ignored'\"}}]}")
-TEAM_CORE = b'{"id": "1", "slug": "core", "dateCreated": "2026-11-23T00:38:06.569Z", "isMember": true, "memberCount": 1}'
 
 # Writes whose first steps differ (a short id, a team slug, a count by query): the
 # contract test (test_contract.py) runs every write entry's own example as well.
 WRITES = [
     ["update-issue", "17", "--status", "resolved"],
-    ["update-issue", "BACKEND-C", "--assign", "team:core"],
+    ["update-issue", "BACKEND-C", "--assign", "team:acme"],
     ["bulk-update-issues", "--id", "17", "--id", "BACKEND-B", "--status", "resolved", "--confirm"],
     ["bulk-update-issues", "--query", "is:unresolved", "--status", "resolved", "--confirm"],
     ["delete-issue", "BACKEND-C", "--confirm"],
@@ -87,7 +86,7 @@ def test_dry_run_sends_nothing_and_prints_the_exact_request(run, standin):
     (["--archive", "--for", "365d"], {"status": "ignored", "substatus": "archived_until_condition_met",
                                       "statusDetails": {"ignoreDuration": 525600}}),
     (["--assign", "jane"], {"assignedTo": "jane"}),
-    (["--assign", "team:7"], {"assignedTo": "team:7"}),
+    (["--assign", "team:1"], {"assignedTo": "team:1"}),
     (["--unassign"], {"assignedTo": ""}),
     (["--bookmark"], {"isBookmarked": True}),
     (["--no-bookmark"], {"isBookmarked": False}),
@@ -106,22 +105,47 @@ def test_exact_body_for_each_flag(run, standin, flags, body):
 def test_the_read_commands_show_the_new_state(run, standin):
     assert run("update-issue", "BACKEND-C", "--status", "resolvedInNextRelease", "--allow-write").code == 0
     assert run("issue-detail", "17", "--fields", "status,statusDetails").json == {
-        "status": "resolved", "statusDetails": {"inNextRelease": True}}
+        "status": "resolved", "statusDetails": {"inNextRelease": True, "actor": "user:280094367316"}}
     assert run("update-issue", "17", "--archive", "--forever", "--allow-write").code == 0
     assert run("issue-detail", "17", "--fields", "status,substatus").json == {
         "status": "ignored", "substatus": "archived_forever"}
-    assert run("update-issue", "17", "--priority", "high", "--assign", "team:9", "--allow-write").code == 0
+    assert run("update-issue", "17", "--priority", "high", "--assign", "team:1", "--allow-write").code == 0
     assert run("issue-detail", "17", "--fields", "priority,assignedTo").json == {"priority": "high",
-                                                                                 "assignedTo": "team:9"}
+                                                                                 "assignedTo": "team:acme"}
     assert run("list-issues", "--query", "is:ignored", "--fields", "shortId").json["items"] == [{"shortId": "BACKEND-C"}]
 
 
-def test_team_slug_is_turned_into_its_id(run, standin):
-    standin.fail(r"^/api/0/teams/acme/core/$", Fault(200, TEAM_CORE))
-    result = run("update-issue", "17", "--assign", "team:core", "--allow-write")
+def test_team_slug_is_turned_into_its_id_and_the_answer_reads_team_slug(run, standin):
+    result = run("update-issue", "17", "--assign", "team:acme", "--allow-write")
     assert result.code == 0, result.err
-    assert bodies(standin) == [{"assignedTo": "team:1"}]
-    assert result.json["assignedTo"] == "team:1"
+    assert bodies(standin) == [{"assignedTo": "team:1"}]  # the form the API takes
+    assert standin.paths("GET") == ["/api/0/teams/acme/acme/"]
+    assert result.json["assignedTo"] == "team:acme"  # one form everywhere: the one reads print
+    assert run("issue-detail", "17", "--fields", "assignedTo").json == {"assignedTo": "team:acme"}
+    by_id = run("update-issue", "16", "--assign", "team:1", "--allow-write")
+    assert by_id.json["assignedTo"] == "team:acme"
+
+
+def test_a_team_the_server_does_not_know_is_its_refusal(run, standin):
+    result = run("update-issue", "17", "--assign", "team:9", "--allow-write")
+    assert result.code == 7 and result.out == ""
+    assert "Team does not exist" in result.error["message"]
+
+
+def test_the_actor_of_a_status_change_is_a_user_reference(run, standin):
+    # spec: archiving until a condition answers statusDetails with the acting user, serialized whole.
+    for argv in (("update-issue", "17", "--archive", "--count", "50"), ("update-issue", "16", "--in-release", "2.4.2")):
+        result = run(*argv, "--allow-write")
+        assert result.code == 0, result.err
+        assert result.json["statusDetails"]["actor"] == "user:280094367316"
+        for person in ("Sir Penguin", "sirpenguin", "gravatar", "lastLogin", "has2fa", "2021-08-02"):
+            assert person not in result.out, person
+    assert run("issue-detail", "17", "--fields", "statusDetails").json == {
+        "statusDetails": {"ignoreCount": 50, "actor": "user:280094367316"}}
+    raw = run("issue-detail", "17", "--raw")
+    assert raw.json["statusDetails"]["actor"] == {"id": "280094367316", "name": "[name]", "username": "[username]",
+                                                  "email": "[email]", "avatarUrl": "[avatar]",
+                                                  "avatar": {"avatarType": "letter_avatar", "avatarUuid": None}}
 
 
 def test_put_is_never_retried(run, standin):

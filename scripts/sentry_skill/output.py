@@ -33,6 +33,7 @@ class Result:
     extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
     max_bytes: int | None = None         # the command's default budget (events have one)
     exact: bool = False                  # print as is, empty values too (a dry-run's body)
+    people: str = "ref"                  # "named": a member command, whose members show name and email
 
 
 def parse_fields(text: str | None, valid) -> list | None:
@@ -79,8 +80,8 @@ def _shaped(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object
     data = result.data
     if redact_on:
         from .redact import redact
-        data = redact(data, secrets=secrets)
-        extra = redact(result.extra, secrets=secrets)
+        data = redact(data, secrets=secrets, people=result.people)
+        extra = redact(result.extra, secrets=secrets, people=result.people)
     else:
         extra = result.extra
     if result.is_list:

@@ -10,6 +10,14 @@ encoded inside strings.
 
 Each finding becomes a short typed marker (`[email]`, `[ip]`, ...), so an agent
 still sees *what kind* of data stood there and the surrounding text stays useful.
+
+Whose data it is decides what shows. End users (the people in events) never show:
+their email, IP address, username, name, phone number, place and timezone become
+markers. People of the organization (assignees, the actor of a status change,
+seenBy, participants, release authors, activity) keep their id: their name, email
+and avatar become markers and their login data is dropped, unless the caller asks
+for `people="named"` (the member commands, whose subject they are: there name and
+email show). Teams are not people: a team's name is its slug.
 """
 
 from __future__ import annotations
@@ -27,8 +35,13 @@ AUTH = "[auth]"
 SECRET = "[secret]"
 CARD = "[card]"
 USERNAME = "[username]"
+PHONE = "[phone]"
+NAME = "[name]"
+GEO = "[geo]"
+TIMEZONE = "[timezone]"
+AVATAR = "[avatar]"
 TOO_DEEP = "[too-deep]"
-MARKERS = (EMAIL, IP, TOKEN, AWS_KEY, AUTH, SECRET, CARD, USERNAME, TOO_DEEP)
+MARKERS = (EMAIL, IP, TOKEN, AWS_KEY, AUTH, SECRET, CARD, USERNAME, PHONE, NAME, GEO, TIMEZONE, AVATAR, TOO_DEEP)
 
 _MAX_DEPTH = 100  # deeper input is replaced, never walked into (no RecursionError)
 _S = r"[-_. ]?"  # optional separator inside key names: api_key, api-key, apiKey
@@ -47,7 +60,31 @@ _SAFE_KEY_RE = re.compile(r"(?:input|output|total|prompt|completion|max|cached)t
 # The user object's fields, and the tags Sentry derives from them.
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _USER_KEYS = {"email": EMAIL, "ipaddress": IP, "username": USERNAME}
-_USER_TAGS = {"user.email": EMAIL, "user.username": USERNAME, "user.ip": IP, "user.ip_address": IP}
+_USER_TAGS = {"user.email": EMAIL, "user.username": USERNAME, "user.ip": IP, "user.ip_address": IP,
+              "user.name": NAME}
+# Key names (lowercased, without separators) whose values are personal whatever they hold.
+# `region` is not one: it is as often a cloud region (`us-east-1`) as a place; inside
+# `geo` it goes with the rest.
+_PERSONAL_KEYS = re.compile(
+    r"(?P<phone>.*phone.*|(?:mobile|telephone|tel|fax|msisdn)(?:number|no|num)?)"
+    r"|(?P<geo>geo(?:location)?|city|countrycode|latitude|longitude|lat|lng|lon|coordinates|subdivision)"
+    r"|(?P<timezone>timezone)"
+    r"|(?P<avatar>avatar(?:url|uuid))"
+    r"|(?P<name>(?:first|last|full|given|family|middle|display|customer|cardholder)name|surname)")
+_PERSONAL_MARKERS = {"phone": PHONE, "geo": GEO, "timezone": TIMEZONE, "avatar": AVATAR, "name": NAME}
+# Keys that say an object describes a person, so its `name` is that person's name.
+_PERSON_KEYS = frozenset({"email", "username", "ipaddress", "phone", "phonenumber"})
+# People of the organization as Sentry and GlitchTip serialize them: a user (these keys
+# appear only on users), a member, or Sentry's actor form {"type": "user", "id", "name", "email"};
+# under _PEOPLE_KEYS every object with an id is one.
+_USER_SIGNS = ("avatarUrl", "lastLogin", "has2fa", "dateJoined", "hasPasswordAuth")
+_MEMBER_SIGNS = ("orgRole", "roleName", "inviteStatus")
+_PEOPLE_KEYS = frozenset({"assignedto", "actor", "seenby", "participants", "authors", "author", "createdby"})
+_SHOWN_TO_MEMBERS = frozenset({"name", "email", "username"})  # people="named"
+# What a person object says about their account and their logins: never shown.
+_LOGIN_DATA = frozenset({"lastlogin", "lastactive", "datejoined", "has2fa", "haspasswordauth", "canreset2fa",
+                         "authenticators", "identities", "emails", "experiments", "issuperuser", "isstaff",
+                         "ismanaged", "issuspended", "isactive", "options", "chatwootidentifierhash"})
 _DROP_KEYS = frozenset({"headers", "cookies"})  # request headers/cookies: dropped whole
 _NAMES_ARE_DATA = frozenset({"packages", "modules", "sensitivefields", "safefields"})
 # Values already masked (by the SDK or by us) carry no secret: keep them as they are.
@@ -85,10 +122,10 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,
 # An address the server cut short ("… for jane.doe@exam…": GlitchTip cuts titles at 100 chars).
 _EMAIL_CUT = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z][A-Za-z0-9.-]*)?(?=\u2026|\.\.\.)")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-# Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5); not before `.digit`, a
-# letter/digit or `-letters` (1.2.3.4-beta): those are versions. After `Name/` only
-# `N.0.0.0` is a version (Chrome/131.0.0.0); `/clients/203.0.113.9` is an address.
-_IPV4 = re.compile(r"(?:(?<![\w.])|" + _PCT + r")(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![\w]|\.\d|-[A-Za-z])")
+# Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5) or a `+` (a phone number grouped by
+# dots); not before `.digit`, a letter/digit or `-letters` (1.2.3.4-beta): those are versions.
+# After `Name/` only `N.0.0.0` is a version (Chrome/131.0.0.0); `/clients/203.0.113.9` is an address.
+_IPV4 = re.compile(r"(?:(?<![\w.+])|" + _PCT + r")(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![\w]|\.\d|-[A-Za-z])")
 # A whole run of hex digits, colons and dots with at least two colons; `_ipv6_sub`
 # finds the address in it (a run may carry a label or a colon: `ip:2001:db8::1:`).
 _IPV6_CAND = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
@@ -105,6 +142,47 @@ _CARD = re.compile(
     r"|3\d{3}" + _CARD_SEP + r"\d{6}\2\d{4,5})"
     r"(?![\w]|\.\d)"
 )
+# Phone numbers. Which digits are a phone is decided by shape, because versions, dates,
+# ids, ports, line numbers and numbers in code are digits too:
+# - international: a leading `+` (or `00`, or a URL-encoded `%2B`) and 8 to 15 digits, the
+#   E.164 limits; bare after a `+` (the form applications store), else grouped by spaces,
+#   dots or dashes, with an optional bracketed part: +1-202-555-0143, +44 (0)20 7946 0958;
+# - North American, only with its separators: (202) 555-0143, 202-555-0143, 202.555.0143
+#   (area and exchange codes start with 2-9);
+# - national with a trunk 0, 9 to 12 digits in groups of one separator: 030 1234567,
+#   020 7946 0958, 06-12345678, 030/1234567, 01 23 45 67 89.
+# A plain run of digits is never one (`x = 20255501430` is as likely an id, a timestamp or a
+# number in code), nor digits glued to letters, a dot, a dash or a `+` (versions 1.2.3,
+# 2026.11.23, dates 2026-11-23, UUIDs, `1e+10`), nor digits after `12:` or `1, ` (times,
+# ports, lists) or inside a longer run of groups (hex dumps `00 01 02 03`).
+_NOT_IN_NUMBER = r"(?<![\w.+\-])(?<!\d[:, ])"
+_PHONE = re.compile(
+    r"(?P<intl>(?<![\w+.)\]\-])\+(?=[1-9])|(?<![\w+.\-])00(?=[1-9]))"  # no country code starts with 0
+    r"\d+(?:[ .\-]?\(\d{1,5}\)[ .\-]?\d+|[ .\-]\d+){0,7}(?![\w]|[.\-]\d)"
+    r"|(?<=%2[Bb])(?P<encoded>\d{8,15})(?![\w])"
+    r"|" + _NOT_IN_NUMBER + r"(?:\([2-9]\d\d\) ?[2-9]\d\d[ .\-]\d{4}|[2-9]\d\d(?P<ns>[.\-])[2-9]\d\d(?P=ns)\d{4})"
+    r"(?![\w]|[.\-]\d)"
+    r"|" + _NOT_IN_NUMBER + r"(?P<trunk>\(0[1-9]\d{0,3}\) ?\d+(?:[ \-]\d+){0,3}"
+    r"|0[1-9]\d*(?P<ts>[ \-/])\d+(?:(?P=ts)\d+){0,3})(?![\w]|[.\-/]\d| \d)"
+)
+_DIGIT_GROUPS = re.compile(r"\d+")
+_TWO_DIGITS = re.compile(r"\d\d")  # every phone form has two digits in a row: a cheap first look
+# Personal values in text by their key: JSON or dict literals ("city": "Springfield",
+# 'phone': '...') and query strings (lat=52.5). A quoted value must close, so that a
+# value cut short ("phone": "+1-202-555-0143}]) is left to the value rules. `name`
+# counts only in text that also has an email, phone or username key: then it names a person.
+_PERSONAL_KV = re.compile(
+    r"(?<![\w.-])(?P<q>\\?[\"'])?(?P<name>first_?name|last_?name|full_?name|given_?name|family_?name|middle_?name"
+    r"|display_?name|customer_?name|surname|city|country_?code|latitude|longitude|lat|lng|lon|time_?zone"
+    r"|phone(?:_?number)?|mobile(?:_?phone)?|telephone|msisdn|fax|name)(?(q)\\?[\"'])"
+    r"(?:\s*[:=]\s*(?:\\?\"(?P<dq>[^\"\\\n]*)(?=\\?\")|\\?'(?P<sq>[^'\\\n]*)(?=\\?'))"
+    r"|=(?P<uq>[^\s&\"'\\,;}<>\[\]]+))",
+    re.I,
+)
+_PERSONAL_TRIGGER = re.compile(r"name|city|country|lat|lng|lon|zone|phone|mobile|tel|msisdn|fax", re.I)
+_PERSON_IN_TEXT = re.compile(r"\b(?:e-?mail|phone|mobile|user_?name|ip_?address)\\?[\"']?\s*[:=]|\[email\]|\[phone\]",
+                             re.I)
+_GRAVATAR = re.compile(r"(gravatar\.com/avatar/)[0-9a-fA-F]{32,64}")
 
 
 def _luhn(digits: str) -> bool:
@@ -120,6 +198,23 @@ def _luhn(digits: str) -> bool:
 def _card_sub(m: re.Match) -> str:
     digits = re.sub(r"\D", "", m.group(0).replace("%20", " "))
     return CARD if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
+
+
+def _phone_sub(m: re.Match) -> str:
+    text = m.group(0)
+    groups = _DIGIT_GROUPS.findall(text)
+    digits = sum(map(len, groups))
+    if m.group("intl") == "00":  # without a `+`, only spaced groups tell it from a date or an id
+        digits -= 2
+        ok = (8 <= digits <= 15 and len(groups) > 1 and len(groups[0]) <= 5 and all(len(g) > 1 for g in groups[2:])
+              and text.count(" ") == len(groups) - 1)
+    elif m.group("intl") or m.group("encoded"):
+        ok = 8 <= digits <= 15
+    elif m.group("trunk"):
+        ok = 9 <= digits <= 12 and 2 <= len(groups[0]) <= 5 and all(2 <= len(g) <= 8 for g in groups[1:])
+    else:
+        ok = True  # North American: its shape is the whole rule
+    return PHONE if ok else text
 
 
 def _ipv4_sub(m: re.Match) -> str:
@@ -168,6 +263,24 @@ def _ipv6_sub(m: re.Match) -> str:
         if label and _is_ipv6(rest):
             return head + ":" + IP + tail
     return run
+
+
+def _personal_sub(m: re.Match, text: str) -> str:
+    grp = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "uq"
+    val = m.group(grp).strip()
+    if val in _MASKED or val in _KEEP_LITERALS or (val.startswith("[") and val.endswith("]")):
+        return m.group(0)
+    key = _norm(m.group("name"))
+    if key == "name":
+        if not _PERSON_IN_TEXT.search(text):
+            return m.group(0)
+        marker = NAME
+    else:
+        marker = _personal_key(key) or NAME
+    if marker == PHONE and grp == "uq" and m.string[m.end():m.end() + 1] == " ":
+        return m.group(0)  # `phone=+1 202 555 0143`: the whole number is the phone rule's
+    s, e = m.start(grp) - m.start(), m.end(grp) - m.start()
+    return m.group(0)[:s] + marker + m.group(0)[e:]
 
 
 def _auth_sub(m: re.Match) -> str:
@@ -234,6 +347,12 @@ def _text(s: str, secrets: tuple) -> str:
         if len(s) >= 64:
             s = _HEX64.sub(TOKEN, s)
         s = _CARD.sub(_card_sub, s)
+    if ("=" in s or ":" in s) and _PERSONAL_TRIGGER.search(s):
+        s = _PERSONAL_KV.sub(lambda m, text=s: _personal_sub(m, text), s)
+    if len(s) >= 9 and _TWO_DIGITS.search(s):
+        s = _PHONE.sub(_phone_sub, s)
+    if "gravatar" in s:
+        s = _GRAVATAR.sub(r"\1" + AVATAR, s)
     return s
 
 
@@ -249,6 +368,11 @@ def is_sensitive_key(key) -> bool:
     return n not in _SAFE_KEYS and not _SAFE_KEY_RE.fullmatch(n) and bool(SENSITIVE_KEY.search(key))
 
 
+def _personal_key(norm: str):
+    m = _PERSONAL_KEYS.fullmatch(norm)
+    return _PERSONAL_MARKERS[m.lastgroup] if m else None
+
+
 @lru_cache(maxsize=4096)  # the same few hundred key names repeat in every event
 def _key_marker(key):
     """The marker that replaces the value of `key`, or None to walk it normally."""
@@ -257,7 +381,10 @@ def _key_marker(key):
     low = key.lower()
     if low in _USER_TAGS:
         return _USER_TAGS[low]
-    return _USER_KEYS.get(_norm(key)) or (SECRET if is_sensitive_key(key) else None)
+    if low.startswith(("geo.", "user.geo.")):  # Sentry's tags from the user's place
+        return GEO
+    norm = _norm(key)
+    return _USER_KEYS.get(norm) or _personal_key(norm) or (SECRET if is_sensitive_key(key) else None)
 
 
 def _mask(value, marker):
@@ -267,13 +394,28 @@ def _mask(value, marker):
     return marker
 
 
+def _is_org_person(d: dict, parent) -> bool:
+    """Is `d` a person of the organization (see _USER_SIGNS)? Teams are not people."""
+    if "id" not in d or d.get("type") == "team":
+        return False
+    if d.get("type") == "user" or parent in _PEOPLE_KEYS:
+        return True
+    return any(k in d for k in _USER_SIGNS) or ("email" in d and any(k in d for k in _MEMBER_SIGNS))
+
+
+def _names_a_person(d: dict, parent) -> bool:
+    """Is the `name` in `d` a person's name: the user object's, or beside an email, phone or username?"""
+    return parent == "user" or any(isinstance(k, str) and _norm(k) in _PERSON_KEYS for k in d)
+
+
 class _Redactor:
-    def __init__(self, secrets):
+    def __init__(self, secrets, people="ref"):
         if isinstance(secrets, str):
             secrets = (secrets,)
         found = {s for s in (secrets or ()) if isinstance(s, str) and len(s) >= 8}
         self.secrets = tuple(sorted(found, key=len, reverse=True))  # longest first
         self.seen = {}  # string -> redacted text: context lines, reprs repeat a lot
+        self.named = people == "named"  # anything else is the default: people by id only
 
     def string(self, s: str, depth: int) -> str:
         head = s.lstrip()[:1]
@@ -292,7 +434,7 @@ class _Redactor:
             out = self.seen[s] = _text(s, self.secrets)
         return out
 
-    def walk(self, v, depth: int = 0, names_are_data: bool = False):
+    def walk(self, v, depth: int = 0, names_are_data: bool = False, parent: str | None = None):
         if isinstance(v, str):
             return self.string(v, depth)
         if v is None or isinstance(v, (bool, float)):
@@ -303,32 +445,41 @@ class _Redactor:
         if depth >= _MAX_DEPTH:
             return TOO_DEEP
         if isinstance(v, dict):
-            return self.mapping(v, depth, names_are_data)
+            return self.mapping(v, depth, names_are_data, parent)
         if isinstance(v, (list, tuple, set, frozenset)):
             items = list(v)
             if len(items) == 2 and isinstance(items[0], str) and not names_are_data and _is_name(items[0]):
                 marker = _key_marker(items[0])  # a ["name", value] pair: headers, query
                 if marker:
                     return [self.string(items[0], depth), _mask(items[1], marker)]
-            return [self.walk(x, depth + 1) for x in items]
+            return [self.walk(x, depth + 1, parent=parent) for x in items]  # seenBy: [person, ...]
         return self.string(str(v), depth)  # unknown object: its text, redacted
 
-    def mapping(self, d: dict, depth: int, names_are_data: bool) -> dict:
+    def mapping(self, d: dict, depth: int, names_are_data: bool, parent: str | None = None) -> dict:
         tag = d.get("key")
         tag = tag.lower() if isinstance(tag, str) else None
         is_item = "value" in d  # a tag value item ({key, value[, name]}), not the tag header
+        person = not names_are_data and _is_org_person(d, parent)
+        shown = person and self.named  # a member command shows its members' name and email
+        name_marker = None
+        if "name" in d and not names_are_data and not shown and (person or _names_a_person(d, parent)):
+            name_marker = NAME
         out = {}
         for k, x in d.items():
             nk = _norm(k) if isinstance(k, str) else None
             if nk in _DROP_KEYS and isinstance(x, (list, dict)):
                 continue
-            marker = None if names_are_data else _key_marker(k)
-            if marker:
+            if person and nk in _LOGIN_DATA:
+                continue
+            marker = None if names_are_data else _key_marker(k) or (name_marker if k == "name" else None)
+            if shown and nk in _SHOWN_TO_MEMBERS and isinstance(x, str):
+                val = x  # as the server sent it
+            elif marker:
                 val = _mask(x, marker)
             elif tag is not None and is_item and k in ("value", "name"):
                 val = self.tag_value(tag, x, depth, d)
             else:
-                val = self.walk(x, depth + 1, nk in _NAMES_ARE_DATA)
+                val = self.walk(x, depth + 1, nk in _NAMES_ARE_DATA, nk)
             if isinstance(k, str):
                 k = self.string(k, depth)
                 base, n = k, 2
@@ -347,13 +498,15 @@ class _Redactor:
         return self.walk(x, depth + 1)
 
 
-def redact(value, secrets=()):
+def redact(value, secrets=(), people="ref"):
     """Return a redacted copy of a JSON-like value; the input is not modified.
 
     `secrets` are literal strings (e.g. the session's auth token) replaced by
     `[token]` wherever they occur; those shorter than 8 characters are ignored.
+    `people`: "ref" (the default) keeps only the id of the organization's people;
+    "named" also shows their name, email and username (the member commands).
     """
-    r = _Redactor(secrets)
+    r = _Redactor(secrets, people)
     try:
         return r.walk(value)
     except Exception:  # never raise, and never fall back to the unredacted value

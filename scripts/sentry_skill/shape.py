@@ -42,12 +42,24 @@ def _int(value):
 
 # -- issues -----------------------------------------------------------------
 
-def _assignee(value):
+def person_ref(value):
+    """A person of the organization as `user:<id>`, a team as `team:<slug>` (PRODUCT.md 5).
+
+    Sentry's actor form of a team carries its slug as `name` ({"type": "team", "id", "name"});
+    a user's `name` is the person's, so a user without an id gets no reference at all."""
     if not isinstance(value, dict):
-        return value if isinstance(value, str) else None
-    kind = value.get("type") or "user"
-    ident = value.get("slug") if kind == "team" else value.get("id")
-    return f"{kind}:{ident or value.get('name') or value.get('id')}"
+        return value if isinstance(value, str) and value else None
+    if value.get("type") == "team":
+        slug = value.get("slug") or value.get("name")
+        return f"team:{slug}" if slug else (f"team:{value['id']}" if value.get("id") else None)
+    return f"user:{value['id']}" if value.get("id") not in (None, "") else None
+
+
+def status_details(value):
+    """statusDetails with its `actor` (a whole serialized user on Sentry) as a reference."""
+    if isinstance(value, dict) and "actor" in value:
+        return {**value, "actor": person_ref(value["actor"])}
+    return value
 
 
 def _release(value):
@@ -83,14 +95,14 @@ ISSUE_FIELDS = {
     "platform": lambda i: i.get("platform"),
     "type": lambda i: i.get("type"),
     "issueCategory": lambda i: i.get("issueCategory"),
-    "assignedTo": lambda i: _assignee(i.get("assignedTo")),
+    "assignedTo": lambda i: person_ref(i.get("assignedTo")),
     "isUnhandled": lambda i: i.get("isUnhandled"),
     "isBookmarked": lambda i: i.get("isBookmarked") or None,
     "hasSeen": lambda i: i.get("hasSeen"),
     "numComments": lambda i: i.get("numComments") or None,
     "firstRelease": lambda i: _release(i.get("firstRelease")),
     "lastRelease": lambda i: _release(i.get("lastRelease")),
-    "statusDetails": lambda i: i.get("statusDetails"),
+    "statusDetails": lambda i: status_details(i.get("statusDetails")),
     "metadata": lambda i: i.get("metadata"),
     "permalink": lambda i: i.get("permalink"),
     "logger": lambda i: i.get("logger"),

@@ -7,12 +7,13 @@ from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..output import Result
 from . import triage
-from .common import time_params
+from .common import MAX_LIMIT, time_params, whole_number
 from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
 
 # Parts of the list answer that no default field needs: collapsing them shrinks it.
 COLLAPSIBLE = {"stats": None, "lifetime": None, "filtered": None, "unhandled": "isUnhandled"}
 ISSUE_PATH = "/organizations/{org}/issues/{issue}/"
+MAX_ARG = whole_number("--max", 1, MAX_LIMIT, f"Use 1 to {MAX_LIMIT}: the most issues one bulk change may touch.")
 LEGACY_ISSUE_PATH = "/issues/{issue_id}/"
 
 
@@ -146,7 +147,7 @@ COMMANDS = (
             Opt("--project", "with --query (repeatable; 'all' for every project; default: SENTRY_PROJECT)",
                 action="append", metavar="SLUG_OR_ID"),
             Opt("--environment", "with --query (repeatable)", action="append", metavar="ENV"),
-            Opt("--max", "refuse to touch more issues than this (default 100)", type=triage.limit_arg, default=100),
+            Opt("--max", "refuse to touch more issues than this (default 100)", type=MAX_ARG, default=100),
             *triage.CHANGE_OPTIONS,
         ),
         checks=(triage.check_bulk_selection,), body=triage.change_body, run=triage.bulk_update_issues,

@@ -12,7 +12,8 @@ from ..errors import ApiError, UsageError, WriteRefused
 from ..ids import check_slug, parse_issue, seg
 from ..output import Result
 from ..safety import Write, perform
-from .common import limit_arg, whole_number
+from ..shape import person_ref, status_details
+from .common import whole_number
 from .spec import Opt
 
 DURATION_RE = re.compile(r"^([1-9][0-9]{0,5})([mhdw])$")
@@ -151,9 +152,11 @@ def _changed(data, body: dict, extra: dict) -> dict:
     for key in CHANGED_KEYS:
         if key in touched and (key in body or key in data or _snake(key) in data):
             out[key] = data.get(key, data.get(_snake(key), body.get(key)))
+    # As the reads show them: team:<slug>, user:<id> (the answer holds whole people).
     if isinstance(out.get("assignedTo"), dict):
-        assignee = out["assignedTo"]
-        out["assignedTo"] = f"{assignee.get('type', 'user')}:{assignee.get('slug') or assignee.get('id')}"
+        out["assignedTo"] = person_ref(out["assignedTo"])
+    if "statusDetails" in out:
+        out["statusDetails"] = status_details(out["statusDetails"])
     return out
 
 
