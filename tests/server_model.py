@@ -88,6 +88,7 @@ ROUTES = [
     ("glitchtip", "PUT", "/api/0/issues/{ident:word}/", "csrf_403"),
     ("glitchtip", "DELETE", ORG + "/issues/{ident:word}/", "csrf_403"),
     ("glitchtip", "DELETE", "/api/0/issues/{ident:word}/", "csrf_403"),
+    ("both", "GET", "/api/0/", "api_root"),                                     # spec; recorded: api_root
     ("both", "GET", "/api/0/users/me/", "users_me"),                            # spec; recorded: users_me
     ("both", "GET", ORG + "/issues/", "issue_list"),                            # spec
     ("both", "GET", ORG + "/projects/", "org_projects"),                        # spec; recorded: org_projects
@@ -132,6 +133,7 @@ class ServerModel(Writes):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
+    token = ""  # the caller's token, which GlitchTip's GET /api/0/ echoes (recorded: api_root); set by the stand-in
 
     def __init__(self):
         self.issues = self.body("org_issues_backend") + self.body("org_issues_frontend")
@@ -171,7 +173,19 @@ class ServerModel(Writes):
             return 404, {"detail": "Not Found"}, {}  # recorded: issue_delete_missing, org_issue_put_missing
         return 404, NOT_FOUND, {}
 
-    # -- the token's user ----------------------------------------------------------------------
+    # -- who the token is ---------------------------------------------------------------------
+
+    def api_root(self, call):
+        """The token's user and scopes. Sentry: spec, src/sentry/api/endpoints/index.py (no
+        user for an organization token, whose scope is org:ci); GlitchTip: recorded api_root,
+        which also echoes the token itself."""
+        answer = self.body("api_root")
+        if call.dialect == "glitchtip":
+            answer["auth"]["token"] = self.token
+            return 200, answer, {}
+        if self.token.startswith("sntrys_"):
+            return 200, {"version": "0", "auth": {"scopes": ["org:ci"]}, "user": None}, {}
+        return 200, {"version": "0", "auth": {"scopes": answer["auth"]["scopes"]}, "user": answer["user"]}, {}
 
     def users_me(self, call):
         return 200, self.body("users_me"), {}  # spec; recorded: users_me

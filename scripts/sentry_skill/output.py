@@ -33,6 +33,9 @@ class Result:
     extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
     max_bytes: int | None = None         # the command's default budget (events have one)
     exact: bool = False                  # print as is, empty values too (a dry-run's body)
+    # The name and email of the organization member a member command is about, which
+    # PRODUCT.md section 5 shows there: laid over the shaped view after redaction.
+    person: dict = field(default_factory=dict)
 
 
 def parse_fields(text: str | None, valid) -> list | None:
@@ -94,6 +97,8 @@ def _shaped(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object
     document = data if raw or not result.shape else result.shape(data)
     if extra and isinstance(document, dict):
         document = {**document, **extra}
+    if result.person and not raw and isinstance(document, dict):
+        document = {**document, **result.person}
     return document if raw else prune(document)
 
 
