@@ -766,6 +766,8 @@ class CorpusRouter(ServerModel):
                       for recorded_as, kind in (("issue", "issue"), ("events", "events"), ("event_latest", "event"))}}
 
     def body(self, name):
+        if name not in self._PLANTED_AS:  # nothing planted (the token's own user): the recorded body
+            return super().body(name)
         return copy.deepcopy(_BODIES[self._PLANTED_AS[name]])
 
 

@@ -11,7 +11,8 @@ the organization-scoped paths as sentry.io does; "sentry-old" as Sentry releases
 before mid-2026 (most self-hosted installs) do, which differ only in the issue
 list's `project` parameter (ids only; slugs go in `projectSlug`); "glitchtip" as
 GlitchTip 5.x does, where only the older /api/0/issues/{id}/... paths work. The
-issues live in memory: writes change them, later reads show it.
+issues live in memory: writes change them, later reads show it (the writes:
+server_writes.py).
 
 ServerModel().route(method, path, query, payload, dialect) -> (status, body, headers),
 from the path table ROUTES; any other path is 404 for GET, 405 otherwise.
@@ -27,6 +28,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
+
+from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
 SPEC_PEOPLE = Path(__file__).parent / "data" / "spec" / "people.json"  # people as the spec's examples show them
@@ -77,8 +80,6 @@ def spec_person(name: str) -> dict:
 # members example's `user`): the `actor` Sentry puts in statusDetails when it resolves in a
 # release or a commit, or archives until a condition (spec: its update_groups).
 ACTING_USER = spec_person("member")["user"]
-ACTOR_STATUS_DETAILS = ("inRelease", "inNextRelease", "inCommit", "ignoreCount", "ignoreUserCount",
-                        "ignoreDuration", "ignoreWindow", "ignoreUserWindow")
 
 
 # --- the path table --------------------------------------------------------------
@@ -91,7 +92,16 @@ ROUTES = [
     ("glitchtip", "*", ORG + "/shortids/{ident}/", "html_404"),                # recorded: org_shortids
     ("glitchtip", "*", ORG + "/eventids/{ident}/", "html_404"),                # recorded: org_eventids
     ("glitchtip", "GET", ORG + "/issues/{issue}/", "get_not_allowed"),         # recorded: org_issue_get (405, Allow: PUT)
+    ("glitchtip", "DELETE", ORG + "/issues/{issue:int}/", "write_not_allowed"),  # recorded: org_issue_delete
     ("glitchtip", "*", ORG + "/issues/{issue}/events/{rest:any}", "html_500"),  # recorded: org_issue_events, _event_latest
+    # Only numeric ids are routes on GlitchTip: a write with a short id falls into the web
+    # app's catch-all, where Django's CSRF check answers (recorded: org_issue_put_short_id, issue_put_short_id).
+    ("glitchtip", "PUT", ORG + "/issues/{ident:word}/", "csrf_403"),
+    ("glitchtip", "PUT", "/api/0/issues/{ident:word}/", "csrf_403"),
+    ("glitchtip", "DELETE", ORG + "/issues/{ident:word}/", "csrf_403"),
+    ("glitchtip", "DELETE", "/api/0/issues/{ident:word}/", "csrf_403"),
+    ("both", "GET", "/api/0/", "api_root"),                                     # spec; recorded: api_root
+    ("both", "GET", "/api/0/users/me/", "users_me"),                            # spec; recorded: users_me
     ("both", "GET", ORG + "/issues/", "issue_list"),                            # spec
     ("both", "GET", ORG + "/projects/", "org_projects"),                        # spec; recorded: org_projects
     ("both", "PUT", ORG + "/issues/", "bulk_update"),                           # spec: bulk change by repeated id=
@@ -110,7 +120,7 @@ for _prefix in (ORG + "/issues/{issue}/", "/api/0/issues/{issue:int}/"):
                ("both", "GET", _prefix + "events/", "issue_events"),
                ("both", "GET", _prefix + "events/{which}/", "issue_event")]
 
-FIELDS = {"": "[^/]+", "int": r"\d+", "hex32": "[0-9a-f]{32}", "any": ".*"}
+FIELDS = {"": "[^/]+", "int": r"\d+", "word": r"(?!\d+/)[^/]+", "hex32": "[0-9a-f]{32}", "any": ".*"}
 
 
 def _compile(template: str) -> re.Pattern:
@@ -132,10 +142,11 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel:
+class ServerModel(Writes):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
+    token = ""  # the caller's token, which GlitchTip's GET /api/0/ echoes (recorded: api_root); set by the stand-in
 
     def __init__(self):
         self.teams = [recorded("team_detail")]
@@ -171,15 +182,49 @@ class ServerModel:
     def get_not_allowed(self, call):
         return 405, b"Method not allowed", {**HTML, "Allow": "PUT"}
 
+    def no_issue(self, call):
+        if call.dialect == "glitchtip":
+            return 404, {"detail": "Not Found"}, {}  # recorded: issue_delete_missing, org_issue_put_missing
+        return 404, NOT_FOUND, {}
+
+    # -- who the token is ---------------------------------------------------------------------
+
+    def api_root(self, call):
+        """The token's user and scopes. Sentry: spec, src/sentry/api/endpoints/index.py (no
+        user for an organization token, whose scope is org:ci); GlitchTip: recorded api_root,
+        which also echoes the token itself."""
+        answer = self.body("api_root")
+        if call.dialect == "glitchtip":
+            answer["auth"]["token"] = self.token
+            return 200, answer, {}
+        if self.token.startswith("sntrys_"):
+            return 200, {"version": "0", "auth": {"scopes": ["org:ci"]}, "user": None}, {}
+        return 200, {"version": "0", "auth": {"scopes": answer["auth"]["scopes"]}, "user": answer["user"]}, {}
+
+    def users_me(self, call):
+        return 200, self.body("users_me"), {}  # spec; recorded: users_me
+
     # -- issue lists ---------------------------------------------------------------------
 
     def issue_list(self, call):
         if call.dialect == "glitchtip" and call.query.get("shortIdLookup") == ["1"]:
             return 200, [], {}  # GlitchTip cannot look a short id up (recorded: issues_query_short_id answers [])
+        if call.dialect != "glitchtip" and call.query.get("group"):
+            # spec: organization_group_index.py, given group ids the list is those issues (of the
+            # projects asked for, all without project=), whatever the query, on one page.
+            asked, wanted = self.projects_asked(call), set(call.query["group"])
+            if asked is PERMISSION_DENIED:
+                return 403, PERMISSION_DENIED, {}
+            return 200, [i for i in self.issues if i["id"] in wanted and (asked is None or asked(i))], {}
         refused = self.refuse_list_query(call)
         if refused:
             return refused
-        return self.search(call.path, call.query, self.projects_asked(call), self.order(call))
+        asked = self.projects_asked(call)
+        if call.dialect == "glitchtip" and call.query.get("id") and asked is not PERMISSION_DENIED:
+            # GlitchTip's IssueFilters: `id` narrows the list (apps/issue_events/api/issues.py); Sentry reads no `id`.
+            ids, projects = set(call.query["id"]), asked
+            asked = lambda issue: issue["id"] in ids and (projects is None or projects(issue))  # noqa: E731
+        return self.search(call.path, call.query, asked, self.order(call))
 
     def project_issue_list(self, call):
         slug = call.args["project"]
@@ -315,71 +360,15 @@ class ServerModel:
         issue = self.find_issue(call.args["issue"])
         if not issue:
             return 404, NOT_FOUND, {}
+        which = call.args["which"]
+        if call.dialect == "glitchtip" and which != "latest" and not re.fullmatch(r"[0-9a-fA-F-]{32,36}", which):
+            return 422, _uuid_422(which), {}  # only latest and event ids are routes (recorded: issue_event_oldest)
         event = self.pick_event(issue["id"], call.args["which"])
         return (200, event, {}) if event else (404, EVENT_NOT_FOUND, {})
 
     def team_detail(self, call):
         team = next((t for t in self.teams if t["slug"] == call.args["team"]), None)
         return (200, team, {}) if team else (404, NOT_FOUND, {})
-
-    # -- writes: kept in memory for the life of the model -----------------------------------
-
-    def bulk_update(self, call):
-        ids = call.query.get("id") or []
-        if not ids:  # the tests' own guard: without id= a real server changes every issue (spec)
-            return 400, {"detail": "This stand-in wants explicit ids."}, {}
-        for ident in ids:
-            issue = self.find_issue(ident)  # an unknown id is passed over (recorded: org_issues_bulk_missing_id)
-            error = self.apply(issue, call.payload or {}, call.dialect) if issue else None
-            if error:
-                return 400, error, {}
-        return 200, dict(call.payload or {}), {}  # the change echoed back (recorded: org_issues_bulk_resolve)
-
-    def issue_update(self, call):
-        issue = self.find_issue(call.args["issue"])
-        if not issue:
-            return 404, NOT_FOUND, {}
-        error = self.apply(issue, call.payload or {}, call.dialect)
-        return (400, error, {}) if error else (200, self.issue_body(issue), {})  # spec: the issue
-
-    def issue_delete(self, call):
-        issue = self.find_issue(call.args["issue"])
-        if not issue:
-            return 404, NOT_FOUND, {}
-        self.issues.remove(issue)  # gone for later reads at once (recorded: issue_get_right_after_delete)
-        return 202, None, {}  # spec: DELETE answers 202
-
-    def apply(self, issue, change, dialect="sentry"):
-        """Lay a PUT body over the issue (spec: status values, assignedTo, resolvedInNextRelease).
-        Returns the error body of a refused change, else None."""
-        if change.get("status") not in (None, "resolved", "unresolved", "ignored", "resolvedInNextRelease"):
-            return {"detail": f"{change['status']!r} is not a valid status"}
-        who = change.get("assignedTo") or ""
-        if who.startswith("team:") and not self.team(who[5:]):
-            return {"assignedTo": ["Team does not exist"]}  # spec: its actor validation
-        for key, value in change.items():
-            if key == "assignedTo":  # spec: a username or email, team:<id>, or "" to unassign
-                value = self.assignee(value)
-            if key == "status" and value == "resolvedInNextRelease":
-                value, issue["statusDetails"] = "resolved", {"inNextRelease": True}
-            issue[key] = value
-        details = issue.get("statusDetails")
-        if dialect == "sentry" and isinstance(details, dict) and set(details) & set(ACTOR_STATUS_DETAILS):
-            issue["statusDetails"] = {**details, "actor": copy.deepcopy(ACTING_USER)}
-        self.changes.setdefault(issue["id"], {}).update({k: issue[k] for k in [*change, "statusDetails"] if k in issue})
-        return None
-
-    def team(self, team_id):
-        return next((t for t in self.teams if t["id"] == team_id), None)
-
-    def assignee(self, value):
-        """The assignee as Sentry answers it (spec: its actor serializer; a team's `name` is its slug)."""
-        if not value:
-            return None
-        if value.startswith("team:"):
-            team = self.team(value[5:])
-            return {"type": "team", "id": team["id"], "name": team["slug"]}
-        return {"type": "user", "id": value, "name": value}
 
     # -- the recorded data -----------------------------------------------------------------
 
@@ -422,6 +411,15 @@ def _sort_value(issue, key):
         return math.log10(max(int(issue["count"]), 1)) + seen / 300000
     value = issue.get(key)
     return int(value) if key in ("count", "userCount") else (value or "")
+
+
+def _uuid_422(text: str) -> dict:
+    """GlitchTip's answer to an event "id" that is no UUID (recorded: issue_event_oldest, _recommended)."""
+    bad = next((c for c in text if c not in "0123456789abcdefABCDEF-"), text[:1])
+    why = ("invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], "
+           f"found `{bad}` at {text.index(bad) + 1}")
+    return {"detail": [{"type": "uuid_parsing", "loc": ["path", "event_id"],
+                        "msg": f"Input should be a valid UUID, {why}", "ctx": {"error": why}}]}
 
 
 def generate_issues(issues: list, count: int) -> list:

@@ -45,6 +45,7 @@ class StandIn:
         other bodies (tests/audit_corpus.py has one)."""
         self.mode, self.token = mode, token
         self.model = model if model is not None else ServerModel()
+        self.model.token = token  # what GET /api/0/ echoes on GlitchTip
         if generated_issues:
             self.model.issues = generate_issues(self.model.issues, generated_issues)
         self.log: list[dict] = []

@@ -156,6 +156,12 @@ def _plan_lookup_event_id():
         yield ("lookup-event-id", event_id), mode, name, [event_id]
 
 
+def _plan_whoami():
+    """The token's own user shows with name and email; the token GlitchTip echoes never does."""
+    for _, mode in rotate([None], [RAW], BASE):
+        yield ("whoami",), mode, None, ["[secret]"] if mode == RAW else ["user:1", "Alice Admin"]
+
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -177,6 +183,7 @@ READ_PLANS = {
     "test_event_detail_by_id_with_project": _plan_event_detail_by_id_with_project,
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
     "test_lookup_event_id": _plan_lookup_event_id,
+    "test_whoami": _plan_whoami,
 }
 
 
@@ -318,6 +325,12 @@ def test_lookup_event_id(audit):
     audit.check()
 
 
+def test_whoami(audit):
+    for row, result in audit.each():
+        assert TOKEN not in result.out + result.err, row.argv
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -368,7 +381,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 13
+    assert len(recorded) == 15
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

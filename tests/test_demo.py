@@ -39,7 +39,7 @@ def test_a_write_dry_run_prints_the_request_and_sends_nothing(run, offline):
     assert result.code == 0, result.err
     assert offline == []
     doc = result.json
-    assert doc["url"].startswith("https://") and doc["url"].endswith("/api/0/organizations/acme/issues/BACKEND-C/")
+    assert doc["url"].startswith("https://") and doc["url"].endswith("/api/0/organizations/acme/issues/17/")
     assert {k: v for k, v in doc.items() if k != "url"} == {
         "dry_run": True, "method": "PUT",
         "body": {"status": "ignored", "substatus": "archived_until_escalating", "statusDetails": {}}}

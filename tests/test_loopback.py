@@ -182,7 +182,7 @@ def test_token_is_sent_and_never_printed(run, standin):
 
 def test_read_commands_send_only_get(run, glitchtip):
     for argv in (["list-issues"], ["issue-detail", "BACKEND-C", "--latest-event"], ["issue-events", "17"],
-                 ["event-detail", "oldest", "--issue", "17"], ["lookup-short-id", "BACKEND-A"]):
+                 ["event-detail", "latest", "--issue", "17"], ["lookup-short-id", "BACKEND-A"]):
         assert run(*argv).code == 0, argv
     assert {entry["method"] for entry in glitchtip.log} == {"GET"}
 

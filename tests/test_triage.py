@@ -61,7 +61,7 @@ def test_dry_run_sends_nothing_and_prints_the_exact_request(run, standin):
     (["--status", "resolved"], {"status": "resolved"}),
     (["--status", "unresolved"], {"status": "unresolved"}),
     (["--status", "resolvedInNextRelease"], {"status": "resolvedInNextRelease"}),
-    (["--in-release", "shop@2.4.2"], {"status": "resolved", "statusDetails": {"inRelease": "shop@2.4.2"}}),
+    (["--in-release", "shop@2.4.1"], {"status": "resolved", "statusDetails": {"inRelease": "shop@2.4.1"}}),
     (["--in-commit", "a1b2c3d", "--repo", "acme/shop"],
      {"status": "resolved", "statusDetails": {"inCommit": {"commit": "a1b2c3d", "repository": "acme/shop"}}}),
     (["--archive"], {"status": "ignored", "substatus": "archived_until_escalating", "statusDetails": {}}),
@@ -104,8 +104,9 @@ def test_exact_body_for_each_flag(run, standin, flags, body):
 
 def test_the_read_commands_show_the_new_state(run, standin):
     assert run("update-issue", "BACKEND-C", "--status", "resolvedInNextRelease", "--allow-write").code == 0
-    assert run("issue-detail", "17", "--fields", "status,statusDetails").json == {
-        "status": "resolved", "statusDetails": {"inNextRelease": True, "actor": "user:280094367316"}}
+    shown = run("issue-detail", "17", "--fields", "status,statusDetails").json
+    assert shown["status"] == "resolved" and shown["statusDetails"]["inNextRelease"] is True
+    assert shown["statusDetails"]["actor"] == "user:280094367316"  # the acting user, by id only
     assert run("update-issue", "17", "--archive", "--forever", "--allow-write").code == 0
     assert run("issue-detail", "17", "--fields", "status,substatus").json == {
         "status": "ignored", "substatus": "archived_forever"}
@@ -134,7 +135,7 @@ def test_a_team_the_server_does_not_know_is_its_refusal(run, standin):
 
 def test_the_actor_of_a_status_change_is_a_user_reference(run, standin):
     # spec: archiving until a condition answers statusDetails with the acting user, serialized whole.
-    for argv in (("update-issue", "17", "--archive", "--count", "50"), ("update-issue", "16", "--in-release", "2.4.2")):
+    for argv in (("update-issue", "17", "--archive", "--count", "50"), ("update-issue", "16", "--in-release", "shop@2.4.1")):
         result = run(*argv, "--allow-write")
         assert result.code == 0, result.err
         assert result.json["statusDetails"]["actor"] == "user:280094367316"
@@ -180,51 +181,10 @@ def test_delete_needs_confirm_then_is_queued(run, standin):
     assert result.code == 8 and "--confirm" in result.error["message"] and standin.log == []
     result = run("delete-issue", "BACKEND-C", "--allow-write", "--confirm")
     assert result.code == 0, result.err
-    assert result.json["deleted"] == "queued"
-    assert standin.paths("DELETE") == ["/api/0/organizations/acme/issues/BACKEND-C/"]
+    assert result.json == {"id": "17", "deleted": "queued",
+                           "message": "Sentry removes the issue and its events in the background."}
+    assert standin.paths("DELETE") == ["/api/0/organizations/acme/issues/17/"]
     assert run("issue-detail", "17").code == 5
-
-
-def test_bulk_without_ids_or_query_is_refused_outright(run, standin):
-    for extra in ([], ["--allow-write", "--confirm"], ["--dry-run"]):
-        result = run("bulk-update-issues", "--status", "resolved", *extra)
-        assert result.code == 8 and "--id or --query" in result.error["message"]
-    assert standin.log == []
-
-
-def test_bulk_needs_confirm(run, standin):
-    result = run("bulk-update-issues", "--id", "17", "--status", "resolved", "--allow-write")
-    assert result.code == 8 and "--confirm" in result.error["message"] and standin.log == []
-
-
-def test_bulk_by_ids(run, standin):
-    result = run("bulk-update-issues", "--id", "17", "--id", "BACKEND-B", "--id", "17", "--archive",
-                 "--allow-write", "--confirm")
-    assert result.code == 0, result.err
-    put = next(e for e in standin.log if e["method"] == "PUT")
-    assert put["query"]["id"] == ["17", "16"]
-    assert result.json["matched"] == 2 and result.json["ids"] == ["17", "16"]
-    assert run("issue-detail", "16", "--fields", "status").json == {"status": "ignored"}
-
-
-def test_bulk_by_query_counts_first_then_changes_exactly_those(run, standin):
-    result = run("bulk-update-issues", "--query", "ZeroDivisionError", "--status", "resolved", "--dry-run")
-    assert result.code == 0
-    assert result.json["matched"] == 2 and standin.paths("PUT") == []
-    assert result.json["requests"][0]["url"].endswith("/issues/?id=17&id=7")
-    result = run("bulk-update-issues", "--query", "ZeroDivisionError", "--status", "resolved",
-                 "--allow-write", "--confirm")
-    assert result.code == 0 and result.json["updated"] == 2
-    gets = [e for e in standin.log if e["method"] == "GET"]
-    assert len(gets) == 2  # one count per run, dry run included
-    assert run("list-issues", "--query", "is:unresolved ZeroDivisionError", "--fields", "shortId").json["count"] == 0
-
-
-def test_bulk_above_max_is_refused_after_one_get(run, standin):
-    result = run("bulk-update-issues", "--query", "", "--status", "resolved", "--max", "5",
-                 "--allow-write", "--confirm")
-    assert result.code == 8 and "more than --max 5" in result.error["message"]
-    assert standin.paths("PUT") == [] and len(standin.log) == 1
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -261,15 +221,137 @@ def test_403_on_a_write_names_its_scope(run, standin, argv, scope):
     assert result.code == 4 and scope in result.error["hint"]
 
 
-def test_bulk_count_walks_on_when_the_server_sends_no_total(run, standin):
-    link = {"Link": '<x>; rel="next"; results="true"; cursor="0:2:0"'}
-    page1 = b'[{"id":"17","shortId":"BACKEND-C"},{"id":"16","shortId":"BACKEND-B"}]'
-    page2 = b'[{"id":"15","shortId":"BACKEND-A"}]'
-    standin.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, page1, link), Fault(200, page2))
-    result = run("bulk-update-issues", "--query", "is:unresolved", "--seen", "--max", "3", "--dry-run")
+# --- a short id: the write goes to the numeric id ----------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["sentry", "glitchtip"])
+def test_a_write_by_short_id_goes_to_the_numeric_id(run, standin_factory, dialect):
+    """GlitchTip routes only numeric ids: a short id in a write path gets its CSRF page (403)."""
+    server = standin_factory(dialect)
+    result = run("update-issue", "BACKEND-C", "--status", "resolved", "--allow-write")
     assert result.code == 0, result.err
-    assert result.json["matched"] == 3
-    assert [e["query"]["limit"] for e in standin.log] == [["4"], ["2"]]
-    standin.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, page1, link), Fault(200, page1 + b""))
-    result = run("bulk-update-issues", "--query", "is:unresolved", "--seen", "--max", "3", "--dry-run")
-    assert result.code == 8 and "4 issues" in result.error["message"]
+    assert server.paths("PUT") == ["/api/0/organizations/acme/issues/17/"]
+    assert result.json["id"] == "17" and result.json["status"] == "resolved"
+
+
+@pytest.mark.parametrize("dialect", ["sentry", "glitchtip"])
+def test_the_dry_run_url_has_the_numeric_id(run, standin_factory, dialect):
+    server = standin_factory(dialect)
+    for argv in (["update-issue", "BACKEND-C", "--seen"], ["delete-issue", "BACKEND-C"]):
+        result = run(*argv, "--dry-run")
+        assert result.code == 0, result.err
+        assert result.json["url"] == f"{server.url}/api/0/organizations/acme/issues/17/"
+    assert {entry["method"] for entry in server.log} == {"GET"}  # the lookups
+
+
+def test_delete_by_short_id_on_glitchtip(run, glitchtip):
+    result = run("delete-issue", "BACKEND-C", "--allow-write", "--confirm")
+    assert result.code == 0, result.err
+    assert result.json == {"id": "17", "deleted": "done", "message": "The issue was deleted."}
+    assert glitchtip.paths("DELETE") == ["/api/0/organizations/acme/issues/17/", "/api/0/issues/17/"]
+
+
+def test_an_html_403_is_not_taken_for_a_missing_scope(run, glitchtip):
+    """Django's CSRF page answers a write to a path GlitchTip has no API route for."""
+    glitchtip.fail(r"/issues/17/$", Fault(403, b"<html><title>403 Forbidden</title>CSRF verification failed.</html>",
+                                          {"Content-Type": "text/html"}))
+    result = run("update-issue", "17", "--status", "resolved", "--allow-write")
+    assert result.code == 7 and "scope" not in result.error["hint"]
+    assert "no API route" in result.error["message"]
+
+
+# --- only what the server confirmed ---------------------------------------------------------
+
+
+def test_glitchtip_archive_prints_what_it_dropped_as_unconfirmed(run, glitchtip):
+    result = run("update-issue", "17", "--archive", "--for", "2h", "--allow-write")
+    assert result.code == 0, result.err
+    assert result.json == {"id": "17", "shortId": "BACKEND-C", "status": "ignored",
+                           "unconfirmed": ["substatus", "statusDetails.ignoreDuration"]}
+
+
+def test_sentry_archive_prints_the_server_s_own_condition(run, standin):
+    result = run("update-issue", "17", "--archive", "--for", "2h", "--allow-write")
+    assert result.code == 0, result.err
+    printed = result.json
+    assert "unconfirmed" not in printed and printed["substatus"] == "archived_until_condition_met"
+    assert printed["statusDetails"]["ignoreUntil"].endswith("Z")  # the snooze's end, not the 120 minutes asked
+    assert printed["statusDetails"]["actor"] == "user:280094367316"  # a person of the organization: the id only
+    assert "Alice" not in result.out and "ignoreDuration" not in result.out
+
+
+@pytest.mark.parametrize("flags, unconfirmed", [
+    (["--in-release", "shop@2.4.1"], ["statusDetails.inRelease"]),
+    (["--status", "resolved", "--priority", "low", "--bookmark"], ["isBookmarked", "priority"]),
+    (["--archive", "--forever"], ["substatus"]),
+])
+def test_glitchtip_never_shows_a_requested_value_it_did_not_echo(run, glitchtip, flags, unconfirmed):
+    result = run("update-issue", "17", *flags, "--allow-write")
+    assert result.code == 0, result.err
+    assert result.json["unconfirmed"] == unconfirmed
+    for name in unconfirmed:
+        assert name.split(".")[-1] not in {k for k in result.json if k != "unconfirmed"}
+    assert "shop@2.4.1" not in result.out and "archived_forever" not in result.out
+
+
+def test_an_answer_that_says_otherwise_is_not_a_confirmation(run, standin):
+    answer = json.dumps({"id": "17", "shortId": "BACKEND-C", "priority": "medium", "assignedTo": None}).encode()
+    standin.fail(r"/issues/17/$", Fault(200, answer))
+    result = run("update-issue", "17", "--priority", "high", "--assign", "jane", "--allow-write")
+    assert result.json == {"id": "17", "shortId": "BACKEND-C", "priority": "medium",
+                           "unconfirmed": ["assignedTo", "priority"]}
+
+
+# --- what a server does not support: exit 7, with the real cause ------------------------
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--assign", "jane"], "changing the assignee"),
+    (["--unassign"], "changing the assignee"),
+    (["--bookmark"], "bookmarking"),
+    (["--seen"], "marking issues seen"),
+    (["--priority", "high"], "setting the priority"),
+])
+def test_glitchtip_s_500_to_a_change_without_status_is_not_supported(run, glitchtip, flags, words):
+    result = run("update-issue", "17", *flags, "--allow-write")
+    assert result.code == 7 and result.out == ""
+    assert f"does not support {words}" in result.error["message"]
+    assert "GlitchTip" in result.error["message"] and "--status" in result.error["hint"]
+    assert len(glitchtip.paths("PUT")) == 1  # no fallback after a 500 on a write, no retry
+
+
+def test_a_json_500_to_the_same_change_is_still_try_again_later(run, standin):
+    """Sentry's own 500 is JSON: a real failure, not a missing feature."""
+    standin.fail(r"/issues/17/$", Fault(500, b'{"detail": "Internal Error", "errorId": "abc"}'))
+    result = run("update-issue", "17", "--priority", "high", "--allow-write")
+    assert result.code == 6 and len(standin.paths("PUT")) == 1
+
+
+@pytest.mark.parametrize("which", ["oldest", "recommended"])
+def test_glitchtip_has_no_oldest_or_recommended_event(run, glitchtip, which):
+    result = run("event-detail", which, "--issue", "17")
+    assert result.code == 7 and result.out == ""
+    assert f"no {which} event" in result.error["message"] and "event-detail latest" in result.error["hint"]
+
+
+def test_sentry_serves_the_oldest_event(run, standin):
+    assert run("event-detail", "oldest", "--issue", "17").code == 0
+
+
+# --- --assign me -------------------------------------------------------------------------
+
+
+def test_assign_me_is_the_token_s_user(run, standin):
+    result = run("update-issue", "17", "--assign", "me", "--dry-run")
+    assert result.code == 0, result.err
+    assert result.json["body"] == {"assignedTo": "user:1"}
+    assert standin.paths() == ["/api/0/users/me/"]
+    result = run("update-issue", "17", "--assign", "ME", "--allow-write")
+    assert bodies(standin)[-1] == {"assignedTo": "user:1"} and result.json["assignedTo"] == "user:1"
+
+
+def test_assign_me_with_an_organization_token_is_refused_before_any_request(run, standin, monkeypatch):
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntrys_eyJvcmciOiJhY21lIn0_secretpart")
+    result = run("update-issue", "17", "--assign", "me", "--dry-run")
+    assert result.code == 2 and "organization token" in result.error["message"]
+    assert standin.log == []

@@ -78,7 +78,7 @@ def scopes_table() -> str:
     for entry in TABLE:
         for when, request, scope in requests_of(entry):
             name = f"`{entry.name}`" + (f" ({when})" if when else "")
-            rows.append(f"| {name} | `{request}` | `{scope}` |")
+            rows.append(f"| {name} | `{request}` | {f'`{scope}`' if scope else 'none'} |")
     return "\n".join(rows)
 
 
@@ -93,7 +93,8 @@ def group_page(group: str) -> str:
         if entry.description:
             lines += [entry.description.split("\n")[0], ""]
         for when, request, scope in requests_of(entry):
-            lines.append(f"- {when[0].upper() + when[1:] if when else 'Request'}: `{request}` (scope `{scope}`)")
+            lines.append(f"- {when[0].upper() + when[1:] if when else 'Request'}: `{request}` "
+                         f"({f'scope `{scope}`' if scope else 'no scope needed'})")
         if entry.lists:
             lines.append(f"- A list: `--limit` (default {entry.limit}) and `--cursor` page through it.")
         if entry.writes:

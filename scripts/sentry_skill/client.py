@@ -301,6 +301,12 @@ def http_error(status, data, is_json, method, where, scope) -> SentryError:
     if status == 401:
         error = AuthError(f"The token was rejected (401){said}.", status=status,
                           hint="Check the token in SENTRY_AUTH_TOKEN; it may be mistyped, revoked or for another server.")
+    elif status == 403 and not is_json:
+        # Not the API's "permission denied" (that is JSON): GlitchTip's web app answers a
+        # write to a path it has no API route for with Django's CSRF page, a WAF its own page.
+        error = ApiError(f"{method} {where} was refused (403) by something other than the API (its answer "
+                         "is not JSON): this server has no API route there.", status=status,
+                         hint="Check --base-url; GlitchTip routes issues by numeric id only.")
     elif status == 403:
         need = f"the scope {scope}" if scope else "the right scope"
         error = AuthError(f"Permission denied for {method} {where} (403){said}.", status=status,

@@ -100,12 +100,14 @@ class DemoAdapter(BaseAdapter):
             ids = query.get("id") or []
             if not ids:
                 return 400, {"detail": "This stand-in wants explicit ids."}, {}
-            for ident in ids:
-                issue = self.find_issue(ident)
-                if issue:
-                    error = self.apply(issue, payload or {})
-                    if error:
-                        return 400, {"detail": error}, {}
+            projects = set(query.get("project") or [])
+            issues = [i for i in map(self.find_issue, ids) if i and (not projects or i["project"]["id"] in projects)]
+            if not issues:
+                return 204, None, {}  # as Sentry: no issue matched
+            for issue in issues:
+                error = self.apply(issue, payload or {})
+                if error:
+                    return 400, {"detail": error}, {}
             return 200, dict(payload or {}), {}
         m = re.fullmatch(r"/api/0/organizations/acme/issues/([^/]+)/", path)
         issue = self.find_issue(m.group(1)) if m else None
@@ -134,6 +136,8 @@ class DemoAdapter(BaseAdapter):
 
     def issue_list(self, path, query):
         items = self.issues
+        if query.get("group"):  # as Sentry: given issue ids, the list is those issues
+            return 200, [i for i in items if i["id"] in query["group"]], {}
         projects = set(query.get("project", []))
         if projects and "-1" not in projects:  # -1: every project, as on sentry.io
             items = [i for i in items if i["project"]["slug"] in projects or i["project"]["id"] in projects]

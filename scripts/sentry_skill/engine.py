@@ -81,7 +81,16 @@ class Context:
 
     def _numeric_issue_id(self) -> str:
         from .resolve import numeric_issue_id
-        return numeric_issue_id(self.client, self.org, self.refs["issue"])
+        return numeric_issue_id(self.client, self.org, self.refs["issue"], scope=self.entry.scope)
+
+    def use_numeric_issue_id(self) -> None:
+        """A write names the issue by its numeric id, the dry run's URL too: GlitchTip routes
+        only numeric ids and answers a short id in a write path with a CSRF page (an HTML
+        403 that reads like a missing scope). One lookup, after the safety gate."""
+        from .ids import IssueRef
+        ref = self.refs.get("issue")
+        if ref is not None and ref.is_short_id:
+            self.refs["issue"] = IssueRef(self._numeric_issue_id(), False, ref.org)
 
 
 def prepare(ctx: Context) -> None:
@@ -117,6 +126,7 @@ def execute(ctx: Context) -> Result:
     prepare(ctx)
     if entry.writes:
         gate(ctx)
+        ctx.use_numeric_issue_id()
     if entry.run:
         return entry.run(ctx)
     if entry.writes:

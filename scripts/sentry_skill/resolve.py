@@ -28,14 +28,15 @@ def org_issue_path(org: str, issue: str, suffix: str = "") -> str:
     return f"/organizations/{seg(org)}/issues/{seg(issue)}/{suffix}"
 
 
-def numeric_issue_id(client, org: str, ref: IssueRef) -> str:
-    """The numeric id, looking a short id up once per client."""
+def numeric_issue_id(client, org: str, ref: IssueRef, scope: str = EVENT_READ) -> str:
+    """The numeric id, looking a short id up once per client. `scope` is what a 403 names:
+    a write's own scope, when the lookup is the first step of a write."""
     if not ref.is_short_id:
         return ref.value
     cache = client.__dict__.setdefault("_short_ids", {})
     with _lock:
         if ref.value not in cache:
-            cache[ref.value] = lookup_short_id(client, org, ref.value)["id"]
+            cache[ref.value] = str(lookup_short_id(client, org, ref.value, scope=scope)["id"])
         return cache[ref.value]
 
 
@@ -55,15 +56,15 @@ def get_issue_event(client, org: str, ref: IssueRef, which: str) -> dict:
                             expect=dict)
 
 
-def lookup_short_id(client, org: str, short_id: str) -> dict:
+def lookup_short_id(client, org: str, short_id: str, scope: str = EVENT_READ) -> dict:
     """Short id -> the issue object."""
     try:
         found = client.get_first("shortid", [f"/organizations/{seg(org)}/shortids/{seg(short_id)}/"],
-                                 scope=EVENT_READ, expect=dict)
+                                 scope=scope, expect=dict)
     except SentryError as exc:
         if not route_missing(exc):
             raise
-        return _find_short_id_in_list(client, org, short_id)
+        return _find_short_id_in_list(client, org, short_id, scope)
     group = found.get("group") if isinstance(found, dict) else None
     if isinstance(group, dict) and group.get("id"):
         return group
@@ -72,14 +73,14 @@ def lookup_short_id(client, org: str, short_id: str) -> dict:
     raise NotFound(f"No issue with short id {short_id} in {org}.")
 
 
-def _find_short_id_in_list(client, org: str, short_id: str) -> dict:
+def _find_short_id_in_list(client, org: str, short_id: str, scope: str = EVENT_READ) -> dict:
     """For servers without /shortids/: ask the issue search, then walk the list."""
     path = f"/organizations/{seg(org)}/issues/"
-    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=EVENT_READ, expect=list)
+    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=scope, expect=list)
     match = _match_short_id(hits, short_id)
     if match:
         return match
-    items, _ = client.paginate(path, {"query": ""}, limit=SHORT_ID_SCAN_LIMIT, scope=EVENT_READ)
+    items, _ = client.paginate(path, {"query": ""}, limit=SHORT_ID_SCAN_LIMIT, scope=scope)
     match = _match_short_id(items, short_id)
     if match:
         return match

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
-from ..errors import UsageError
+from ..errors import ApiError, UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
 from ..output import Result
 from .common import select
@@ -40,7 +40,15 @@ def event_detail(ctx) -> Result:
     client = ctx.client
     if ref:
         ctx.refs["issue"] = ref
-        event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
+        try:
+            event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
+        except ApiError as error:
+            if named and error.status == 422:  # Sentry validates with 400; GlitchTip's 422 is its UUID check
+                raise ApiError(f"This server has no {event_id} event: it took {event_id!r} for an event id "
+                               "(422), as GlitchTip does, which serves only the latest event by name.",
+                               status=422, hint=f"Use event-detail latest --issue {args.issue}, or an event id "
+                                                "from issue-events.") from None
+            raise
     elif project:
         event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)

@@ -6,7 +6,7 @@ from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..output import Result
-from . import triage
+from . import bulk, triage
 from .common import MAX_LIMIT, time_params, whole_number
 from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
 
@@ -127,19 +127,23 @@ COMMANDS = (
     ),
     Command(
         "update-issue", "issues", "change one issue: status, archive, assignee, bookmark, priority",
-        "update-issue BACKEND-12 --status resolvedInNextRelease --dry-run",
+        "update-issue BACKEND-C --status resolvedInNextRelease --dry-run",
         description=("Change one issue. Refused unless writes are allowed; --dry-run shows the request.\n"
+                     "Prints what the server's answer confirms; `unconfirmed` names what it did not.\n"
                      "more examples: update-issue BACKEND-12 --archive --until-escalating --allow-write\n"
                      "               update-issue BACKEND-12 --assign team:backend --allow-write"),
         method="PUT", path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:write", refs=("issue",),
         options=triage.CHANGE_OPTIONS, body=triage.change_body, run=triage.update_issue,
-        also=(("--assign team:SLUG", "GET /teams/{org}/{team}/", "team:read"),),
+        also=(("a short id, looked up first", "GET /organizations/{org}/shortids/{short_id}/", "event:write"),
+              ("--assign team:SLUG", "GET /teams/{org}/{team}/", "team:read"),
+              ("--assign me", "GET /users/me/", None)),
     ),
     Command(
         "bulk-update-issues", "issues", "change many issues, by --id or by --query",
         "bulk-update-issues --query 'is:unresolved release:1.2.3' --project backend --status resolved --dry-run",
-        description=("Change several issues at once. Counts the issues first (one GET), refuses above --max, "
-                     "and needs --confirm as well as --allow-write."),
+        description=("Change several issues at once. Reads the issues first (by id or by query), refuses "
+                     "above --max, then changes them one project at a time; needs --confirm as well as "
+                     "--allow-write."),
         method="PUT", path="/organizations/{org}/issues/", scope="event:write", confirm=True,
         options=(
             Opt("--id", "an issue (repeatable)", action="append", dest="ids", metavar="ISSUE"),
@@ -150,15 +154,19 @@ COMMANDS = (
             Opt("--max", "refuse to touch more issues than this (default 100)", type=MAX_ARG, default=100),
             *triage.CHANGE_OPTIONS,
         ),
-        checks=(triage.check_bulk_selection,), body=triage.change_body, run=triage.bulk_update_issues,
-        also=(("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),
-              ("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read")),
+        checks=(bulk.check_bulk_selection,), body=triage.change_body, run=bulk.bulk_update_issues,
+        also=(("--id, read first", "GET /organizations/{org}/issues/?group=ID&id=ID", "event:write"),
+              ("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),
+              ("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read"),
+              ("--assign team:SLUG", "GET /teams/{org}/{team}/", "team:read"),
+              ("--assign me", "GET /users/me/", None)),
     ),
     Command(
         "delete-issue", "issues", "delete one issue and its events (queued by the server)",
-        "delete-issue BACKEND-12 --dry-run",
+        "delete-issue BACKEND-C --dry-run",
         description="Delete one issue. Needs --allow-write and --confirm, and a token with event:admin.",
         method="DELETE", path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:admin", refs=("issue",),
         answer=deleted,
+        also=(("a short id, looked up first", "GET /organizations/{org}/shortids/{short_id}/", "event:admin"),),
     ),
 )

@@ -1,15 +1,15 @@
-"""Triage writes: the change flags, their body, and the run of update-issue and bulk-update-issues.
+"""Triage writes: the change flags, their body, update-issue's run, and what a server confirmed.
 
-The engine has checked the input and passed the safety gate before any of this runs.
+The engine has checked the input, passed the safety gate and turned a short id
+into the numeric id before any of this runs.
 """
 
 from __future__ import annotations
 
 import re
 
-from .. import issue_filters
-from ..errors import ApiError, UsageError, WriteRefused
-from ..ids import check_slug, parse_issue, seg
+from ..errors import ApiError, SentryError, UsageError
+from ..ids import check_slug, seg
 from ..output import Result
 from ..safety import Write, perform
 from ..shape import person_ref, status_details
@@ -26,8 +26,12 @@ MAX_DURATION = 365 * 24 * 60
 # ignoreCount, ignoreUserCount: the spec sets no maximum; Sentry keeps them in 32-bit columns
 # (GroupSnooze.count and user_count, BoundedPositiveIntegerField), so that is the most it stores.
 MAX_COUNT = 2**31 - 1
-BULK_CHUNK = 100  # ids per bulk request (the API's own cap)
 CHANGED_KEYS = ("status", "substatus", "statusDetails", "assignedTo", "isBookmarked", "hasSeen", "priority")
+# A condition in statusDetails, under the name Sentry's answer states it by: a snooze of N minutes by its end.
+ANSWERED_AS = {"ignoreDuration": "ignoreUntil"}
+# GlitchTip takes only a status: a PUT without one fails (500, an HTML page) instead of changing these.
+NEEDS_MORE_THAN_STATUS = {"assignedTo": "changing the assignee", "isBookmarked": "bookmarking",
+                          "hasSeen": "marking issues seen", "priority": "setting the priority"}
 
 
 def _opt(flag, help=None, **more) -> Opt:
@@ -48,7 +52,7 @@ CHANGE_OPTIONS = (
     _opt("--users", "with --archive: until N more users",
          type=whole_number("--users", 1, MAX_COUNT, f"Use 1 to {MAX_COUNT}."), metavar="N"),
     _opt("--window", "with --count/--users: within this time, at most 1w", metavar="DURATION"),
-    _opt("--assign", "a username, email, user id, or team:SLUG", metavar="WHO"),
+    _opt("--assign", "a username, email, user id, team:SLUG, or me (the token's user)", metavar="WHO"),
     _opt("--unassign", action="store_true"),
     _opt("--bookmark", dest="bookmark", action="store_const", const=True),
     _opt("--no-bookmark", dest="bookmark", action="store_const", const=False),
@@ -99,9 +103,7 @@ def change_body(ctx) -> dict:
     elif args.archive:
         body.update(_archive(args))
     if args.assign:
-        body["assignedTo"] = args.assign.strip()
-        if not body["assignedTo"]:
-            raise UsageError("--assign needs a user or team:SLUG.")
+        body["assignedTo"] = _assignee_arg(args.assign, ctx.settings)
     if args.unassign:
         body["assignedTo"] = ""
     if args.bookmark is not None:
@@ -113,6 +115,20 @@ def change_body(ctx) -> dict:
     if not body:
         raise UsageError("Nothing to change.", hint="Give --status, --archive, --assign, --priority, ... (see --help).")
     return body
+
+
+def _assignee_arg(text: str, settings) -> str:
+    who = text.strip()
+    if not who:
+        raise UsageError("--assign needs a user or team:SLUG.")
+    if who.lower() == "me":
+        if (settings.token or "").startswith("sntrys_"):
+            raise UsageError("--assign me needs a user's token: an organization token belongs to no user.",
+                             hint="Name the user: --assign USER_ID or their email (list-members shows them).")
+        return "me"
+    if who.startswith("team:") and not who[5:].isdigit():
+        check_slug(who[5:], "Team")
+    return who
 
 
 def _archive(args) -> dict:
@@ -134,133 +150,123 @@ def _archive(args) -> dict:
     return {"status": "ignored", "substatus": "archived_until_escalating", "statusDetails": {}}
 
 
-def _resolve_assignee(ctx, org: str, body: dict) -> None:
-    """team:SLUG -> team:<id>, the form the API takes (one GET)."""
+def resolve_assignee(ctx, body: dict) -> None:
+    """The forms the API takes: team:SLUG -> team:<id>, me -> user:<id> (one GET each;
+    Sentry's assignedTo takes no "me")."""
     who = body.get("assignedTo", "")
-    if not who.startswith("team:") or who[5:].isdigit():
-        return
-    slug = check_slug(who[5:], "Team")
-    team = ctx.client.get(f"/teams/{seg(org)}/{seg(slug)}/", scope="team:read", expect=dict)
-    body["assignedTo"] = f"team:{team['id']}"
+    if who == "me":
+        user = ctx.client.get("/users/me/", scope=None, expect=dict)
+        body["assignedTo"] = f"user:{user['id']}"
+    elif who.startswith("team:") and not who[5:].isdigit():
+        team = ctx.client.get(f"/teams/{seg(ctx.org)}/{seg(who[5:])}/", scope="team:read", expect=dict)
+        body["assignedTo"] = f"team:{team['id']}"
 
 
-def _changed(data, body: dict, extra: dict) -> dict:
-    """The fields the change touched, as the server now reports them."""
-    data = data if isinstance(data, dict) else {}
-    out = dict(extra)
+# -- what the server confirmed ------------------------------------------------------------
+
+def confirmed(answers: list, body: dict) -> dict:
+    """The touched fields as the server's answers state them, and `unconfirmed`: what was
+    asked for that no answer states (a server may drop a field without a word, as GlitchTip
+    drops substatus and statusDetails). Nothing is ever taken from the request."""
+    answers = [answer if isinstance(answer, dict) else {} for answer in answers] or [{}]
+    first = answers[0]
+    out: dict = {}
     touched = set(body) | ({"substatus", "statusDetails"} if "status" in body else set())
     for key in CHANGED_KEYS:
-        if key in touched and (key in body or key in data or _snake(key) in data):
-            out[key] = data.get(key, data.get(_snake(key), body.get(key)))
-    # As the reads show them: team:<slug>, user:<id> (the answer holds whole people).
-    if isinstance(out.get("assignedTo"), dict):
+        if key in touched and _has(first, key):
+            out[key] = _answered(first, key)
+    if isinstance(out.get("assignedTo"), dict):  # user:<id> or team:<slug>, as the reads show it
         out["assignedTo"] = person_ref(out["assignedTo"])
-    if "statusDetails" in out:
-        out["statusDetails"] = status_details(out["statusDetails"])
+    if isinstance(out.get("statusDetails"), dict):
+        out["statusDetails"] = _status_details(out["statusDetails"])
+    unconfirmed = [name for name in _asked(body) if not all(_states(answer, name, body) for answer in answers)]
+    if unconfirmed:
+        out["unconfirmed"] = unconfirmed
     return out
 
 
+def _asked(body: dict) -> list:
+    """What the change asks for, one name per thing a server may or may not have done."""
+    names = [key for key in CHANGED_KEYS if key in body and key != "statusDetails"]
+    details = list(body.get("statusDetails") or {})
+    if body.get("status") == "resolvedInNextRelease":
+        details.append("inNextRelease")
+    return names + [f"statusDetails.{name}" for name in details]
+
+
+def _states(answer: dict, name: str, body: dict) -> bool:
+    """Does this answer say the change `name` happened?"""
+    if name.startswith("statusDetails."):
+        details = _answered(answer, "statusDetails")
+        wanted = name.split(".", 1)[1]
+        return isinstance(details, dict) and details.get(ANSWERED_AS.get(wanted, wanted)) not in (None, False)
+    if not _has(answer, name):
+        return False
+    value, wanted = _answered(answer, name), body[name]
+    if name == "status" and wanted == "resolvedInNextRelease":
+        return value == "resolved"
+    if name == "assignedTo":
+        return (value is None) == (wanted == "")
+    return value == wanted
+
+
+def _has(answer: dict, key: str) -> bool:
+    return key in answer or _snake(key) in answer
+
+
+def _answered(answer: dict, key: str):
+    return answer[key] if key in answer else answer.get(_snake(key))
+
+
 def _snake(key: str) -> str:
-    """GlitchTip answers writes with snake_case keys (status_details)."""
+    """GlitchTip answers an issue PUT partly in snake_case (status_details)."""
     return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), key)
 
 
-def _unsupported_status(error: ApiError, body: dict) -> ApiError:
+def _status_details(details: dict) -> dict:
+    """People as user:<id>, a commit by its id (PRODUCT.md section 5: no names or emails here)."""
+    out = dict(status_details(details))
+    commit = out.get("inCommit")
+    if isinstance(commit, dict):
+        out["inCommit"] = commit.get("id")
+    return out
+
+
+# -- errors that mean "this server cannot do that" -----------------------------------------
+
+def unsupported(error: SentryError, body: dict) -> SentryError:
+    """Name the real cause when a server refuses a change it does not support.
+
+    GlitchTip answers 422 to a status it does not know (resolvedInNextRelease), and
+    500 with an HTML page to a change that carries no status, since it can change
+    nothing else. Sentry's own errors are JSON, so an HTML 500 to such a change is
+    taken as "not supported" (exit 7); any other 5xx stays "try again later".
+    """
     if error.status == 422 and "status" in str(error.message):
         return ApiError(f"This server does not accept status {body.get('status')!r} ({error.message}).",
                         status=422, hint="On GlitchTip use --status resolved, or --in-release VERSION.")
+    asked = [words for key, words in NEEDS_MORE_THAN_STATUS.items() if key in body]
+    if error.status == 500 and not getattr(error, "json_body", True) and "status" not in body and asked:
+        return ApiError(f"This server does not support {' or '.join(asked)}: it answered 500 with an error page "
+                        "to a change without a status, as GlitchTip does (it changes only an issue's status).",
+                        status=500, hint="Only --status and --archive change issues here. If this is Sentry "
+                                         "itself, the page came from a proxy: try again later.")
     return error
 
 
 def update_issue(ctx):
-    """One PUT (after turning team:SLUG into the team's id); GlitchTip's 422 on a status is explained."""
-    body, ref = ctx.body, ctx.refs["issue"]
-    if body.get("assignedTo", "").startswith("team:"):
-        _resolve_assignee(ctx, ctx.org, body)
+    """One PUT (after team:SLUG or me became an id); prints what the answer confirms."""
+    body = ctx.body
+    resolve_assignee(ctx, body)
     write = Write("PUT", ctx.candidates(), body, scope=ctx.entry.scope, route=ctx.route)
     try:
         answer = perform(ctx, write)
-    except ApiError as error:
-        raise _unsupported_status(error, body) from None
+    except SentryError as error:
+        raise unsupported(error, body) from None
     if ctx.args.dry_run:
         return Result(answer, exact=True)
+    # Sentry answers the whole issue, read again after the change (its group_details.py),
+    # so a second GET would tell no more; GlitchTip's GET lacks these fields as well.
     data = answer.data if isinstance(answer.data, dict) else {}
-    return Result(_changed(data, body, {"id": data.get("id") or ref.value, "shortId": data.get("shortId")}))
-
-
-def check_bulk_selection(ctx) -> None:
-    """--id or --query, never neither (the API would change up to 1000 issues), never both."""
-    args = ctx.args
-    if not args.ids and args.query is None:
-        raise WriteRefused("A bulk change needs --id or --query.",
-                           hint="Without either, the API would change up to 1000 issues; this tool refuses that.")
-    if args.ids and (args.query is not None or args.project or args.environment):
-        raise UsageError("Give --id, or --query with --project/--environment, not both.")
-    ctx.selection["ids"] = [parse_issue(value, ctx.settings.base_url) for value in args.ids or []]
-    ctx.selection["filters"] = issue_filters.wanted_from(args, ctx.settings) if not args.ids else None
-
-
-def bulk_update_issues(ctx):
-    """Count first (what is counted is exactly what gets changed), then PUT by id, 100 at a time."""
-    from ..resolve import numeric_issue_id
-
-    args, body, org = ctx.args, ctx.body, ctx.org
-    path = ctx.expand(ctx.entry.path)
-    scope = ctx.entry.scope
-    if body.get("assignedTo", "").startswith("team:"):
-        _resolve_assignee(ctx, org, body)
-
-    client = ctx.client
-    refs = ctx.selection["ids"]
-    if refs:
-        ids = list(dict.fromkeys(numeric_issue_id(client, ref.org or org, ref) for ref in refs))
-        total = len(ids)
-    else:
-        params = {"query": args.query}
-        if args.environment:
-            params["environment"] = args.environment
-        # The projects as the server takes them, as list-issues sends them (issue_filters).
-        ids, total = issue_filters.send(
-            client, org, ctx.selection["filters"],
-            lambda filters: _matching_ids(client, path, {**params, **filters}, args.max, scope),
-            empty=lambda answer: answer[1] == 0)
-    if total > args.max:
-        raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
-                           hint="Narrow --query, or raise --max if you mean it.")
-    if not ids:
-        return Result({"matched": 0, "updated": 0})
-    chunks = [ids[i:i + BULK_CHUNK] for i in range(0, len(ids), BULK_CHUNK)]
-    if args.dry_run:
-        planned = [Write("PUT", [path], body, params={"id": chunk}).describe(client.api_root) for chunk in chunks]
-        for request in planned:
-            del request["dry_run"]
-        return Result({"dry_run": True, "matched": len(ids), "requests": planned}, exact=True)
-    answer = None
-    for chunk in chunks:
-        try:
-            answer = perform(ctx, Write("PUT", [path], body, params={"id": chunk}, destructive=True, scope=scope))
-        except ApiError as error:
-            raise _unsupported_status(error, body) from None
-    return Result({"matched": len(ids), "updated": len(ids), "ids": ids,
-                   **_changed(answer.data if answer else {}, body, {})})
-
-
-def _matching_ids(client, path, params, maximum, scope) -> tuple[list, int]:
-    """(ids, total) the query selects now: what is counted is exactly what gets changed.
-
-    One GET answers it when the server sends X-Hits or the matches fit one page;
-    otherwise the walk goes on only until it passes --max.
-    """
-    from ..pagination import next_cursor_from_link
-
-    first = client.request("GET", path, params={**params, "limit": min(BULK_CHUNK, maximum + 1)}, scope=scope)
-    items = first.data if isinstance(first.data, list) else []
-    hits = first.headers.get("X-Hits", "")
-    if hits.isdigit() and int(hits) > maximum:
-        return [], int(hits)
-    cursor = next_cursor_from_link(first.headers.get("Link"))
-    if cursor and len(items) <= maximum:
-        more, _ = client.paginate(path, params, limit=maximum + 1 - len(items), cursor=cursor, scope=scope)
-        items += more
-    ids = [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
-    return ids, len(ids)
+    return Result({"id": data.get("id") or ctx.refs["issue"].value, "shortId": data.get("shortId"),
+                   **confirmed([data], body)})
