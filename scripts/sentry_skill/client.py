@@ -66,7 +66,8 @@ class SentryClient:
         url = path if path.startswith("http") else self.api_root + path
         is_get = method == "GET"
         if not is_get and not self.settings.allow_write:  # second lock: safety.check is the first
-            raise WriteRefused(f"{method} refused: writes are not allowed.", hint="See --allow-write.")
+            from .safety import WRITE_HINT
+            raise WriteRefused(f"{method} refused: writes are not allowed.", hint=WRITE_HINT)
         for attempt in itertools.count(1):  # the policy says when to stop
             try:
                 response = self._send(method, url, params, json_body)
