@@ -55,7 +55,7 @@ def issue_detail(ctx) -> Result:
         latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
         calls.append(lambda: client.get_first(ctx.route, latest, scope=scope, expect=dict))
     answers = client.concurrently(*calls)
-    issue_fields = [f for f in ctx.shown_fields if f != "latestEvent"]
+    issue_fields = [f for f in fields if f != "latestEvent"] if fields else ctx.shown_fields
     if len(answers) == 1:
         return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields))
     # Both parts are redacted together, then shaped side by side.
@@ -98,7 +98,7 @@ COMMANDS = (
             Opt("--sort", "date (last seen, default), new, freq, user, trends, inbox", param="sort", type=sort_arg),
         ),
         params=issue_list_params,
-        fields=ISSUE_FIELDS, default_fields=tuple(shape.ISSUE_LIST_DEFAULT), shape=shape.shape_issue,
+        fields=ISSUE_FIELDS, default_fields=shape.ISSUE_LIST_DEFAULT, shape=shape.shape_issue,
     ),
     Command(
         "issue-detail", "issues", "one issue; --latest-event adds its latest event",
@@ -110,7 +110,7 @@ COMMANDS = (
             Opt("--stacktrace", "with --latest-event: in-app frames with context", action="store_true"),
         ),
         checks=(check_stacktrace_needs_event,),
-        fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=tuple(shape.ISSUE_DETAIL_DEFAULT),
+        fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=shape.ISSUE_DETAIL_DEFAULT,
         run=issue_detail,
         also=(("--latest-event", "GET /organizations/{org}/issues/{issue}/events/latest/", "event:read"),),
     ),
@@ -119,7 +119,7 @@ COMMANDS = (
         "lookup-short-id BACKEND-12",
         description="Resolve a short id such as BACKEND-12 to its issue.",
         path="/organizations/{org}/shortids/{short_id}/", scope="event:read", refs=("short_id",),
-        fields=ISSUE_FIELDS, default_fields=tuple(shape.LOOKUP_DEFAULT), run=lookup_short_id,
+        fields=ISSUE_FIELDS, default_fields=shape.LOOKUP_DEFAULT, run=lookup_short_id,
     ),
     Command(
         "update-issue", "issues", "change one issue: status, archive, assignee, bookmark, priority",
