@@ -137,3 +137,32 @@ def test_a_message_event_finds_its_culprit_frame_in_the_thread_stack(run, standi
     assert frames[0] == {"libraryFrames": 4} and frames[1]["function"] == "order"
     assert frames[2] == {"libraryFrames": 1}  # the SDK's own capture_message
     assert frames[1]["vars"] == {"order_id": "1002"}
+
+
+def test_all_frames_shows_library_frames_compact_and_in_app_frames_as_before(run, standin):
+    plain = run("event-detail", "latest", "--issue", "BACKEND-C", "--stacktrace").json["stacktrace"]
+    every = run("event-detail", "latest", "--issue", "BACKEND-C", "--stacktrace", "--all-frames").json["stacktrace"]
+    assert plain[0] == {"libraryFrames": 4}
+    assert every[:4] == [{"library": "flask/app.py:1511 wsgi_app"}, {"library": "flask/app.py:919 full_dispatch_request"},
+                         {"library": "flask/app.py:917 full_dispatch_request"},
+                         {"library": "flask/app.py:902 dispatch_request"}]
+    assert every[4:] == plain[1:]  # the in-app frames keep their source lines and variables
+    issue = run("issue-detail", "BACKEND-C", "--latest-event", "--stacktrace", "--all-frames").json
+    assert issue["latestEvent"]["stacktrace"] == every
+
+
+def test_all_frames_on_an_event_with_no_in_app_frame(run, standin):
+    """The spec's example event: every frame is a library frame."""
+    serve(standin, r"/issues/1/events/latest/$", body("event_error"))
+    frames = run("event-detail", "latest", "--issue", "1", "--stacktrace", "--all-frames").json["stacktrace"]
+    assert frames == [{"library": "/usr/src/getsentry/src/sentry/node_modules/@sentry/browser/esm/helpers.js:71 "
+                                  "ignoreOnError"},
+                      {"library": "/usr/src/getsentry/src/sentry/node_modules/reflux-core/lib/PublisherMethods.js:74 "
+                                  "apply"}]
+
+
+@pytest.mark.parametrize("argv", [["event-detail", "latest", "--issue", "17", "--all-frames"],
+                                  ["issue-detail", "17", "--latest-event", "--all-frames"]])
+def test_all_frames_needs_stacktrace(run, standin, argv):
+    result = run(*argv)
+    assert result.code == 2 and "--stacktrace" in result.error["message"] and standin.log == []

@@ -147,10 +147,11 @@ def shape_issue(issue: dict, fields) -> dict:
     return out
 
 
-def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool = False) -> dict:
+def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool = False,
+                           all_frames: bool = False) -> dict:
     """The issue, and its event without what the issue already says (title, id)."""
     out = shape_issue(issue, fields)
-    compact = shape_event(event, stacktrace=stacktrace)
+    compact = shape_event(event, stacktrace=stacktrace, all_frames=all_frames)
     compact.pop("issueId", None)
     if compact.get("title") == issue.get("title"):
         compact.pop("title")

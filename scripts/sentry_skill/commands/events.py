@@ -8,7 +8,7 @@ from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
 from ..output import Result
 from .common import select
-from .spec import Command, Opt
+from .spec import ALL_FRAMES, Command, Opt
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
 PROJECT_EVENT_PATH = "/projects/{org}/{project}/events/{event}/"
@@ -24,6 +24,9 @@ def event_detail(ctx) -> Result:
         raise UsageError("--breadcrumbs takes 0 to 100.")
     # Naming a part in --fields asks for it, as its flag would.
     stacktrace = args.stacktrace or "stacktrace" in (fields or [])
+    if args.all_frames and not stacktrace:
+        raise UsageError("--all-frames goes with --stacktrace.", hint="event-detail latest --issue BACKEND-12 "
+                                                                      "--stacktrace --all-frames")
     breadcrumbs = args.breadcrumbs or (DEFAULT_BREADCRUMBS if "breadcrumbs" in (fields or []) else 0)
     named = args.event.strip().lower() in NAMED_EVENTS
     if named and not args.issue:
@@ -48,7 +51,7 @@ def event_detail(ctx) -> Result:
         event = lookup_event_id(client, ctx.org, event_id)["event"]
 
     def shape_one(raw):
-        compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs)
+        compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs, all_frames=args.all_frames)
         return select(compact, fields)
     return Result(event, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
@@ -77,6 +80,7 @@ COMMANDS = (
             Opt("--issue", "the issue (numeric id, short id or URL)", metavar="ISSUE"),
             Opt("--project", "the event's project (skips the lookup)", metavar="SLUG"),
             Opt("--stacktrace", "add in-app frames with context lines", action="store_true"),
+            ALL_FRAMES,
             Opt("--breadcrumbs", "add the last N breadcrumbs", type=int, default=0, metavar="N"),
         ),
         fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,

@@ -11,7 +11,7 @@ from ..ids import check_slug
 from ..output import Result
 from . import triage
 from .common import time_params
-from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
+from .spec import ALL_FRAMES, ENVIRONMENTS, TIME_RANGE, Command, Opt
 
 SORT_RE = re.compile(r"^-?[a-z_]{1,30}$")
 # Parts of the list answer that no default field needs: collapsing them shrinks it.
@@ -43,6 +43,9 @@ def check_stacktrace_needs_event(ctx) -> None:
     if ctx.args.stacktrace and not ctx.args.latest_event and "latestEvent" not in (ctx.fields or []):
         raise UsageError("--stacktrace needs --latest-event here.",
                          hint="Or use: event-detail latest --issue ISSUE --stacktrace")
+    if ctx.args.all_frames and not ctx.args.stacktrace:
+        raise UsageError("--all-frames goes with --stacktrace.",
+                         hint="issue-detail ISSUE --latest-event --stacktrace --all-frames")
 
 
 def issue_detail(ctx) -> Result:
@@ -61,7 +64,7 @@ def issue_detail(ctx) -> Result:
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
                   lambda both: shape.shape_issue_with_event(both["issue"], issue_fields, both["latestEvent"],
-                                                            stacktrace=args.stacktrace),
+                                                            stacktrace=args.stacktrace, all_frames=args.all_frames),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 
@@ -108,6 +111,7 @@ COMMANDS = (
         options=(
             Opt("--latest-event", "add the latest event, compact", action="store_true"),
             Opt("--stacktrace", "with --latest-event: in-app frames with context", action="store_true"),
+            ALL_FRAMES,
         ),
         checks=(check_stacktrace_needs_event,),
         fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=shape.ISSUE_DETAIL_DEFAULT,
