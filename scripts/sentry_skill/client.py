@@ -139,6 +139,10 @@ class SentryClient:
             return Response(status, response.headers, data, url)  # requests' case-insensitive mapping
         raise http_error(status, data, is_json, method, self._display(url), scope)
 
+    def note(self, message: str) -> None:
+        """A notice for the user on stderr (a command's own: something was left out)."""
+        self._note(message)
+
     def _note(self, message: str) -> None:
         """A line on stderr: retry notices, --verbose requests. Redacted like all output."""
         from .redact import redact_text

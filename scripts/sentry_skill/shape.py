@@ -472,7 +472,26 @@ def shape_event_summary(event: dict, fields) -> dict:
     return {name: EVENT_SUMMARY_FIELDS[name](event) for name in fields}
 
 
-EVENT_FIELDS = ["eventID", "issueId", "dateCreated", "level", "type", "title", "message",
+# What event-detail adds from the event's issue (one more request, or none: see commands/events.py).
+EVENT_ISSUE_FIELDS = ("shortId", "project", "issueStatus")
+
+
+def with_issue_facts(compact: dict, issue) -> dict:
+    """The event with its issue's short id, project and status, right after issueId."""
+    if not isinstance(issue, dict):
+        return compact
+    facts = {"shortId": issue.get("shortId"), "project": ISSUE_FIELDS["project"](issue),
+             "issueStatus": issue.get("status")}
+    out: dict = {}
+    for key, value in compact.items():
+        out[key] = value
+        if key == "issueId":
+            out[key] = value or issue.get("id")
+            out.update(facts)
+    return out
+
+
+EVENT_FIELDS = ["eventID", "issueId", *EVENT_ISSUE_FIELDS, "dateCreated", "level", "type", "title", "message",
                 "culprit", "platform", "environment", "release", "request", "exceptions",
                 "frame", "tags", "user", "contexts", "csp", "evidence", "issueTitle", "transaction",
                 "stacktrace", "breadcrumbs"]

@@ -40,20 +40,52 @@ def event_detail(ctx) -> Result:
     if ref and project:
         raise UsageError("Give --issue or --project, not both.")
 
-    client = ctx.client
+    # The issue's short id, project and status come along, unless --fields leaves them out.
+    wants_issue = not fields or any(name in fields for name in shape.EVENT_ISSUE_FIELDS)
+    client, issue = ctx.client, None
     if ref:
         ctx.refs["issue"] = ref
-        event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
+        calls = [lambda: client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope,
+                                          expect=dict)]
+        if wants_issue:
+            calls.append(lambda: _issue_of(ctx))
+        event, *issue_answer = client.concurrently(*calls)  # the same issue route: asked at the same time
+        issue = issue_answer[0] if issue_answer else None
     elif project:
         event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)
+        group = shape.normalize_event(event).get("groupID")
+        if wants_issue and group:
+            issue = _issue_of(ctx, str(group))
     else:
-        event = lookup_event_id(client, ctx.org, event_id)["event"]
+        found = lookup_event_id(client, ctx.org, event_id)
+        event, issue = found["event"], found.get("issue")  # older servers: the search found the issue
+        if wants_issue and issue is None and found.get("issueId"):
+            issue = _issue_of(ctx, str(found["issueId"]))
 
-    def shape_one(raw):
-        compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs, all_frames=args.all_frames)
-        return select(compact, fields)
-    return Result(event, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
+    def shape_one(both):
+        compact = shape.shape_event(both["event"], stacktrace=stacktrace, breadcrumbs=breadcrumbs,
+                                    all_frames=args.all_frames)
+        return select(shape.with_issue_facts(compact, both["issue"]), fields)
+    # Redacted together, shaped together.
+    return Result({"event": event, "issue": issue}, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
+
+
+def _issue_of(ctx, issue_id: str | None = None):
+    """The event's issue (the one request issue-detail sends), or None with a notice on
+    stderr when it cannot be read: the event is what was asked for."""
+    from . import find
+    from ..errors import SentryError
+    from ..ids import IssueRef
+
+    if issue_id is not None:
+        ctx.refs["issue"] = IssueRef(issue_id, False)
+    entry = find("issue-detail")
+    try:
+        return ctx.client.get_first(ctx.route, ctx.candidates(entry), scope=entry.scope, expect=dict)
+    except SentryError as error:
+        ctx.client.note(f"the event's issue is not shown ({error.message} {error.hint or ''})".rstrip())
+        return None
 
 
 COMMANDS = (
