@@ -272,3 +272,29 @@ def test_issue_and_latest_event_are_fetched_concurrently(run, standin):
     assert result.code == 0 and result.json["latestEvent"]["eventID"]
     assert len(standin.log) == 2
     assert elapsed < 1.1, elapsed
+
+
+@pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
+def test_latest_event_gone_still_prints_the_issue(run, request, dialect):
+    """BACKEND-A has no stored event (past retention): the issue is still the answer."""
+    server = request.getfixturevalue(dialect)
+    result = run("issue-detail", "BACKEND-A", "--latest-event", "--stacktrace")
+    assert result.code == 0, result.err
+    doc = result.json
+    assert doc["shortId"] == "BACKEND-A" and doc["status"] == "unresolved"
+    assert set(doc["latestEvent"]) == {"unavailable"} and "404" in doc["latestEvent"]["unavailable"]
+    assert any(path.endswith("/events/latest/") for path in server.paths())
+    raw = run("issue-detail", "BACKEND-A", "--latest-event", "--raw").json
+    assert raw["issue"]["shortId"] == "BACKEND-A" and set(raw["latestEvent"]) == {"unavailable"}
+
+
+def test_latest_event_marker_survives_a_small_budget(run, standin):
+    doc = run("issue-detail", "BACKEND-A", "--latest-event", "--max-bytes", "500").json
+    assert set(doc["latestEvent"]) == {"unavailable"}
+
+
+def test_only_a_404_of_the_event_is_taken_for_a_missing_event(run, standin):
+    standin.fail(r"/issues/BACKEND-C/events/latest/$", Fault(500, b'{"detail":"Internal Error"}'))
+    assert run("issue-detail", "BACKEND-C", "--latest-event").code == 6
+    missing = run("issue-detail", "BACKEND-ZZ", "--latest-event")  # the issue itself: still exit 5
+    assert missing.code == 5 and missing.out == ""

@@ -24,7 +24,7 @@ def size(document) -> int:
 
 # What stays to the last: who the issue is, which event, what was raised and where.
 ESSENTIAL_ISSUE = frozenset({"id", "shortId", "title", "status", "latestEvent", "trimmed"})
-ESSENTIAL_EVENT = frozenset({"eventID", "exceptions", "frame"})
+ESSENTIAL_EVENT = frozenset({"eventID", "exceptions", "frame", "unavailable"})
 LAST_VALUE = 40   # exception values, when nothing else is left to cut
 LAST_TITLE = 80
 

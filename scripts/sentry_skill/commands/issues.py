@@ -6,7 +6,7 @@ import re
 
 from .. import shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..ids import check_slug
 from ..output import Result
 from . import triage
@@ -48,6 +48,23 @@ def check_stacktrace_needs_event(ctx) -> None:
                          hint="issue-detail ISSUE --latest-event --stacktrace --all-frames")
 
 
+# The issue exists but its latest event does not (past retention, or not stored yet).
+EVENT_GONE = "the server has no stored event for this issue (404): past retention, or not stored yet"
+
+
+def _latest_event(client, route, paths, scope):
+    """The latest event, or the NotFound that says it is gone: only a 404 of the event
+    itself is taken for that; any other error stops the command as always."""
+    try:
+        return client.get_first(route, paths, scope=scope, expect=dict)
+    except NotFound as gone:
+        return gone
+
+
+def issue_fields(ctx):
+    return [f for f in ctx.fields if f != "latestEvent"] if ctx.fields else ctx.shown_fields
+
+
 def issue_detail(ctx) -> Result:
     """The issue and, when asked, its latest event: two requests at the same time."""
     from . import find
@@ -56,14 +73,17 @@ def issue_detail(ctx) -> Result:
     calls = [lambda: client.get_first(ctx.route, ctx.candidates(), scope=scope, expect=dict)]
     if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
         latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
-        calls.append(lambda: client.get_first(ctx.route, latest, scope=scope, expect=dict))
-    answers = client.concurrently(*calls)
-    issue_fields = [f for f in fields if f != "latestEvent"] if fields else ctx.shown_fields
+        calls.append(lambda: _latest_event(client, ctx.route, latest, scope))
+    answers = client.concurrently(*calls)  # the issue's own error, if any, comes first
+    if len(answers) == 2 and isinstance(answers[1], NotFound):  # --raw keeps the same envelope
+        return Result({"issue": answers[0], "latestEvent": {"unavailable": EVENT_GONE}},
+                      lambda both: {**shape.shape_issue(both["issue"], issue_fields(ctx)),
+                                    "latestEvent": both["latestEvent"]})
     if len(answers) == 1:
-        return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields))
+        return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields(ctx)))
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
-                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields, both["latestEvent"],
+                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields(ctx), both["latestEvent"],
                                                             stacktrace=args.stacktrace, all_frames=args.all_frames),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
