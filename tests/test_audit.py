@@ -229,7 +229,9 @@ class Audit:
             if row.fault:
                 body = json.dumps(corpus.ERROR_BODIES[row.fault]).encode()
                 faults = [Fault(row.fault, body)] * (2 if row.fault == 503 else 1)  # a 503 is retried once
-                self.server.fail(r"^/api/0/", *faults)
+                # event-detail also asks for the event's issue, alongside the event when --issue
+                # names it: the fault is the event's answer, whichever request arrives first.
+                self.server.fail(r"/events/" if row.argv[0] == "event-detail" else r"^/api/0/", *faults)
             yield row, self._run(row)
 
     def run_all(self):
