@@ -3,6 +3,8 @@
 import copy
 import json
 
+import pytest
+
 from sentry_skill import budget, shape
 from server_model import recorded
 from standin import Fault
@@ -71,11 +73,118 @@ def test_list_drops_trailing_items_and_the_cursor(run, standin):
 
 def test_impossible_budget_says_so():
     doc = shape.shape_event(big_event(3), stacktrace=True)
-    fitted = budget.fit(doc, 500)
-    assert fitted["trimmed"][-1].startswith("still ")
+    fitted = budget.fit(doc, 200)
+    assert fitted["trimmed"][-1] == f"still {budget.size(fitted)} bytes: raise --max-bytes to see it whole"
+    assert set(fitted) == {"eventID", "title", "exceptions", "frame", "trimmed"}
 
 
 def test_bad_values_and_raw(run):
     for value in ("-1", "abc", "10"):
         assert run("event-detail", "latest", "--issue", "1", "--max-bytes", value).code == 2
     assert run("issue-detail", "1", "--raw", "--max-bytes", "5000").code == 2
+
+
+# -- the budget holds on every real body ------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sentry_skill.output import Result, build  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _event_bodies() -> list:
+    """Every event body the tests hold: GlitchTip's (recorded) and sentry.io's (sentry-kinds)."""
+    bodies = {}
+    for path in sorted(DATA.glob("*/*.json")) + sorted(DATA.glob("real/*/*.json")):
+        text = path.read_text()
+        data = json.loads(text)
+        if isinstance(data, dict) and isinstance(data.get("entries"), list):
+            bodies.setdefault(text, (f"{path.parent.name}/{path.stem}", data))  # the same body twice counts once
+    return list(bodies.values())
+
+
+EVENTS = _event_bodies()
+ISSUES = [recorded("flask_orders_issue"), recorded("express_typeerror_issue"),
+          json.loads((DATA / "sentry-kinds" / "issue_detail.json").read_text())]
+
+
+def _document(event, issue, stacktrace, breadcrumbs):
+    """What event-detail (no issue) or issue-detail --latest-event prints before the budget."""
+    if issue is None:
+        result = Result(event, lambda e: shape.shape_event(e, stacktrace=stacktrace, breadcrumbs=breadcrumbs))
+    else:
+        result = Result({"issue": issue, "latestEvent": event},
+                        lambda both: shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
+                                                                  both["latestEvent"], stacktrace=stacktrace))
+    return build(result, raw=False, redact_on=True, max_bytes=0)
+
+
+def test_there_are_many_real_event_bodies():
+    kinds = {shape.normalize_event(e).get("type") for _, e in EVENTS}
+    assert len(EVENTS) >= 20 and {"error", "default", "transaction", "csp", "generic"} <= kinds
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.sampled_from(EVENTS), st.sampled_from([None, *ISSUES]), st.booleans(), st.sampled_from([0, 5, 30]),
+       st.integers(min_value=500, max_value=12_000))
+def test_output_fits_the_budget_whenever_it_can_and_names_each_cut_once(named, issue, stacktrace, crumbs, budget_):
+    name, event = named
+    document = _document(copy.deepcopy(event), copy.deepcopy(issue), stacktrace, crumbs)
+    fitted = budget.fit(copy.deepcopy(document), budget_)
+    trimmed = fitted.get("trimmed", [])
+    assert len(trimmed) == len(set(trimmed)), (name, trimmed)
+    # The floor: everything that can go, gone. Any budget at or above it is met.
+    floor = budget.size(budget.fit(copy.deepcopy(document), 1))
+    if budget_ >= floor:
+        assert budget.size(fitted) <= budget_, (name, budget_, trimmed)
+    if budget.size(fitted) > budget_:  # then it says so, and says by how much
+        assert trimmed[-1] == f"still {budget.size(fitted)} bytes: raise --max-bytes to see it whole", trimmed
+    core = fitted.get("latestEvent", fitted)
+    assert core.get("eventID") == document.get("latestEvent", document).get("eventID")
+
+
+PAIRS = sorted(path.name[:-len("_issue.json")] for path in (DATA / "real" / "glitchtip-web").glob("*_issue.json"))
+
+
+@pytest.mark.parametrize("prefix", PAIRS)
+def test_500_bytes_hold_for_every_real_issue_with_its_latest_event(prefix):
+    """--max-bytes 500 printed 915 bytes: the smallest budget the CLI takes must hold."""
+    web = DATA / "real" / "glitchtip-web"
+    issue = json.loads((web / f"{prefix}_issue.json").read_text())
+    event = json.loads((web / f"{prefix}_event_latest.json").read_text())
+    for document in (_document(event, issue, True, 10), _document(event, None, True, 10)):
+        fitted = budget.fit(document, 500)
+        if prefix == "flask_reports_chained" and "latestEvent" in fitted:
+            # A 100-character title, its two exceptions and the names of the cuts do not fit in 500.
+            assert fitted["trimmed"][-1].startswith("still ") and budget.size(budget.fit(document, 1)) > 500
+            continue
+        assert budget.size(fitted) <= 500, (prefix, fitted)
+
+
+def test_the_same_key_cut_in_the_issue_and_in_its_event_is_named_apart():
+    """Both an issue and its event have a `platform`: two cuts, each named once, in its place."""
+    event = {"eventID": "e" * 32, "message": "m" * 300, "platform": "python",
+             "exceptions": [{"type": "E", "value": "v"}], "frame": {"file": "a.py", "line": 1, "function": "f"}}
+    document = {"id": "1", "shortId": "A-1", "title": "t", "status": "unresolved", "platform": "python",
+                "latestEvent": event}
+    expected = {**document, "latestEvent": {k: v for k, v in event.items() if k not in ("message", "platform")},
+                "trimmed": ["latestEvent: message; platform", "platform"]}
+    del expected["platform"]
+    fitted = budget.fit(copy.deepcopy(document), budget.size(expected))
+    assert fitted == expected
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=30), st.integers(min_value=120, max_value=4000))
+def test_a_list_fits_with_its_note_counted(count, budget_):
+    issues = recorded("org_issues_backend")
+    items = [shape.shape_issue(issues[n % len(issues)], shape.ISSUE_LIST_DEFAULT) for n in range(count)]
+    fitted = budget.fit({"items": items, "count": count, "next_cursor": "0:30:0"}, budget_)
+    empty = {"items": [], "count": 0, "trimmed": [f"the last {count} item(s): ask again with --limit 1 "
+                                                  f"and page with --cursor"]}
+    if budget.size(empty) <= budget_:
+        assert budget.size(fitted) <= budget_

@@ -100,3 +100,40 @@ def test_documented_examples_are_real_demo_output(run):
         result = run("--demo", *shlex.split(" ".join(command.split())))
         assert result.code == 0, (command, result.err)
         assert result.out.rstrip("\n") == shown, f"SKILL.md example is stale: --demo {command}"
+
+
+def _section(text: str, heading: str) -> str:
+    """The body of one `## heading` section."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert match, heading
+    return match.group(1)
+
+
+def test_the_docs_agree_that_writes_exist_and_only_the_user_turns_them_on(run):
+    """README, SKILL.md, --help, the refusal hint and troubleshooting tell one story."""
+    from sentry_skill.cli import DESCRIPTION
+    from sentry_skill.safety import WRITE_HINT
+
+    readme = (ROOT / "README.md").read_text()
+    intro = readme.split("\n## ", 1)[0]
+    assert "read-only by default" in intro and not re.search(r"read-only(?! by default)", intro)
+    # The hint an agent reads on exit 8 must not tell it to switch writes on by itself.
+    assert "only the user" in WRITE_HINT and "--dry-run" in WRITE_HINT
+    assert not re.search(r"(then|just) add --allow-write", WRITE_HINT)
+    refused = run("update-issue", "1", "--status", "resolved", "--org", "acme")
+    assert refused.code == 8 and refused.error["hint"] == WRITE_HINT
+    for scope in ("event:write", "event:admin"):  # --help names the write scopes too
+        assert scope in DESCRIPTION
+    exit8 = _section((ROOT / "references" / "troubleshooting.md").read_text(), "Exit 8: `write_refused`")
+    assert "cannot produce" not in exit8
+    for cause in ("--allow-write", "SENTRY_ALLOW_WRITE=1", "--dry-run", "--confirm", "--max", "--id or --query"):
+        assert cause in exit8, cause
+
+
+def test_skill_md_says_what_it_does_not_do_and_forbids_curl():
+    skill = (ROOT / "SKILL.md").read_text()
+    missing = _section(skill, "What this skill does not do yet")
+    for thing in ("organizations", "projects", "teams", "members", "keys", "releases", "deploys",
+                  "tags", "stats", "events query", "webhooks"):
+        assert thing in missing, thing
+    assert "curl" in missing and "tell the user" in missing.lower()

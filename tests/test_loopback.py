@@ -93,19 +93,61 @@ def test_event_detail_latest_with_stacktrace(run, request, dialect):
     assert_clean(result)
 
 
+ISSUE_FACTS = {"issueId": "17", "shortId": "BACKEND-C", "project": "backend", "issueStatus": "unresolved"}
+
+
+def _facts(doc) -> dict:
+    return {key: doc.get(key) for key in ISSUE_FACTS}
+
+
 @pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
-def test_event_detail_by_id_is_looked_up(run, request, dialect):
-    request.getfixturevalue(dialect)
+def test_event_detail_by_id_is_looked_up_and_names_its_issue(run, request, dialect):
+    server = request.getfixturevalue(dialect)
     result = run("event-detail", "74dcd623b77c40b288759bd72481546b")
     assert result.code == 0, result.err
     assert result.json["eventID"] == "74dcd623b77c40b288759bd72481546b"
     assert result.json["request"]["url"].endswith("/orders/1001")
+    assert _facts(result.json) == ISSUE_FACTS
+    assert list(result.json)[:5] == ["eventID", *ISSUE_FACTS]
+    if dialect == "standin":  # sentry.io: the eventids answer, then the issue it names
+        assert server.paths() == ["/api/0/organizations/acme/eventids/74dcd623b77c40b288759bd72481546b/",
+                                  "/api/0/organizations/acme/issues/17/"]
+    else:  # the search that finds the event's issue already holds its short id and status
+        assert not any(path.endswith("/issues/17/") for path in server.paths())
 
 
-def test_event_detail_with_project_takes_one_request(run, standin):
+@pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
+def test_event_detail_through_its_issue_gets_both_at_the_same_time(run, request, dialect):
+    server = request.getfixturevalue(dialect)
+    result = run("event-detail", "latest", "--issue", "BACKEND-C")
+    assert result.code == 0, result.err
+    assert _facts(result.json) == ISSUE_FACTS
+    if dialect == "standin":
+        assert sorted(server.paths()) == ["/api/0/organizations/acme/issues/BACKEND-C/",
+                                          "/api/0/organizations/acme/issues/BACKEND-C/events/latest/"]
+
+
+def test_event_detail_with_project_takes_the_event_then_its_issue(run, standin):
     result = run("event-detail", "74dcd623-b77c-40b2-8875-9bd72481546b", "--project", "backend")
     assert result.code == 0, result.err
-    assert standin.paths() == ["/api/0/projects/acme/backend/events/74dcd623b77c40b288759bd72481546b/"]
+    assert _facts(result.json) == ISSUE_FACTS
+    assert standin.paths() == ["/api/0/projects/acme/backend/events/74dcd623b77c40b288759bd72481546b/",
+                               "/api/0/organizations/acme/issues/17/"]
+
+
+def test_event_detail_fields_without_issue_facts_ask_for_the_event_only(run, standin):
+    result = run("event-detail", "74dcd623b77c40b288759bd72481546b", "--project", "backend",
+                 "--fields", "eventID,issueId,title")
+    assert result.code == 0 and set(result.json) == {"eventID", "issueId", "title"}
+    assert len(standin.log) == 1
+
+
+def test_event_detail_still_prints_the_event_when_its_issue_cannot_be_read(run, standin):
+    standin.fail(r"/organizations/acme/issues/17/$", Fault(403, b'{"detail":"You do not have permission."}'))
+    result = run("event-detail", "74dcd623b77c40b288759bd72481546b", "--project", "backend")
+    assert result.code == 0 and result.json["eventID"] == "74dcd623b77c40b288759bd72481546b"
+    assert "shortId" not in result.json and result.json["issueId"] == "17"
+    assert "403" in result.err and "event:read" in result.err
 
 
 @pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
@@ -230,3 +272,29 @@ def test_issue_and_latest_event_are_fetched_concurrently(run, standin):
     assert result.code == 0 and result.json["latestEvent"]["eventID"]
     assert len(standin.log) == 2
     assert elapsed < 1.1, elapsed
+
+
+@pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
+def test_latest_event_gone_still_prints_the_issue(run, request, dialect):
+    """BACKEND-A has no stored event (past retention): the issue is still the answer."""
+    server = request.getfixturevalue(dialect)
+    result = run("issue-detail", "BACKEND-A", "--latest-event", "--stacktrace")
+    assert result.code == 0, result.err
+    doc = result.json
+    assert doc["shortId"] == "BACKEND-A" and doc["status"] == "unresolved"
+    assert set(doc["latestEvent"]) == {"unavailable"} and "404" in doc["latestEvent"]["unavailable"]
+    assert any(path.endswith("/events/latest/") for path in server.paths())
+    raw = run("issue-detail", "BACKEND-A", "--latest-event", "--raw").json
+    assert raw["issue"]["shortId"] == "BACKEND-A" and set(raw["latestEvent"]) == {"unavailable"}
+
+
+def test_latest_event_marker_survives_a_small_budget(run, standin):
+    doc = run("issue-detail", "BACKEND-A", "--latest-event", "--max-bytes", "500").json
+    assert set(doc["latestEvent"]) == {"unavailable"}
+
+
+def test_only_a_404_of_the_event_is_taken_for_a_missing_event(run, standin):
+    standin.fail(r"/issues/BACKEND-C/events/latest/$", Fault(500, b'{"detail":"Internal Error"}'))
+    assert run("issue-detail", "BACKEND-C", "--latest-event").code == 6
+    missing = run("issue-detail", "BACKEND-ZZ", "--latest-event")  # the issue itself: still exit 5
+    assert missing.code == 5 and missing.out == ""

@@ -78,3 +78,24 @@ def test_a_member_command_shows_its_members_name_and_email_and_no_other_command_
     hidden = build(Result(members, is_list=True), raw=True, redact_on=True)
     assert "admin@example.com" not in json.dumps(hidden)
     assert hidden["items"][0]["role"] == "owner" and hidden["items"][0]["user"]["id"] == "1"
+
+
+def test_a_single_object_in_a_table_is_one_line_per_field_and_nothing_is_cut(run, standin):
+    """A 60-character cell lost the frame, the environment, the URL, evidence and messages."""
+    shown = run("issue-detail", "BACKEND-C", "--latest-event").json
+    lines = run("issue-detail", "BACKEND-C", "--latest-event", "--format", "table").out.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == list(shown)
+    assert lines[0] == "id: 17" and "shortId: BACKEND-C" in lines
+    event = lines[-1].split(": ", 1)
+    assert event[0] == "latestEvent" and json.loads(event[1]) == shown["latestEvent"]  # nested: compact JSON
+    event_lines = run("event-detail", "latest", "--issue", "17", "--format", "table").out.splitlines()
+    frame = next(line for line in event_lines if line.startswith("frame: "))
+    assert json.loads(frame[len("frame: "):])["code"] == "return round(amount / installments, 2)  # ZeroDivisionError"
+    assert "environment: production" in event_lines
+
+
+def test_a_list_in_a_table_stays_a_table_and_a_value_keeps_one_line():
+    listed = render({"items": [{"id": "1", "title": "a"}, {"id": "22", "title": "b"}], "count": 2}, "table")
+    assert listed.splitlines() == ["id  title", "1   a", "22  b"]
+    single = render({"id": "1", "message": "two\nlines", "n": 0, "ok": False}, "table")
+    assert single.splitlines() == ["id: 1", "message: two\\nlines", "n: 0", "ok: false"]

@@ -69,7 +69,8 @@ class SentryClient:
         url = path if path.startswith("http") else self.api_root + path
         is_get = method == "GET"
         if not is_get and not self.settings.allow_write:  # second lock: safety.check is the first
-            raise WriteRefused(f"{method} refused: writes are not allowed.", hint="See --allow-write.")
+            from .safety import WRITE_HINT
+            raise WriteRefused(f"{method} refused: writes are not allowed.", hint=WRITE_HINT)
         for attempt in itertools.count(1):  # the policy says when to stop
             try:
                 response = self._send(method, url, params, json_body)
@@ -140,6 +141,10 @@ class SentryClient:
                 )
             return Response(status, response.headers, data, url)  # requests' case-insensitive mapping
         raise http_error(status, data, is_json, method, self._display(url), scope)
+
+    def note(self, message: str) -> None:
+        """A notice for the user on stderr (a command's own: something was left out)."""
+        self._note(message)
 
     def _note(self, message: str) -> None:
         """A line on stderr: retry notices, --verbose requests. Redacted like all output."""

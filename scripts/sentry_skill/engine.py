@@ -53,8 +53,9 @@ class Context:
         return SentryClient(self.settings, **options)
 
     @property
-    def shown_fields(self) -> list:
-        return self.fields or list(self.entry.default_fields)
+    def shown_fields(self):
+        """--fields, else the entry's defaults (as they are: shape.Defaults leaves out what says nothing)."""
+        return self.fields or self.entry.default_fields
 
     @property
     def route(self) -> str:

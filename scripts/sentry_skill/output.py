@@ -114,19 +114,22 @@ def render(document, fmt: str = "json") -> str:
 
 
 def render_table(document) -> str:
-    """A plain aligned table for people; nested values are shown as compact JSON."""
-    rows = document["items"] if isinstance(document, dict) and "items" in document else [document]
-    rows = [row if isinstance(row, dict) else {"value": row} for row in rows]
-    if isinstance(document, dict) and "items" not in document:
-        rows = [{"field": k, "value": v} for k, v in document.items()]
+    """For people: a list as an aligned table (cells cut at 60 characters); a single
+    object as one `key: value` line per field, whole, nested values as compact JSON."""
+    if not (isinstance(document, dict) and "items" in document):
+        fields = document.items() if isinstance(document, dict) else [("value", document)]
+        return "\n".join(f"{key}: {_cell(value)}".replace("\n", "\\n") for key, value in fields)
+    rows = [row if isinstance(row, dict) else {"value": row} for row in document["items"]]
     columns = list(dict.fromkeys(k for row in rows for k in row))
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     for row in cells:
         lines.append("  ".join(_fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
-    if isinstance(document, dict) and document.get("next_cursor"):
+    if document.get("next_cursor"):
         lines.append(f"(more: --cursor {document['next_cursor']})")
+    if document.get("trimmed"):
+        lines.append(f"(trimmed: {'; '.join(document['trimmed'])})")
     return "\n".join(lines)
 
 

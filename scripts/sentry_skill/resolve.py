@@ -96,7 +96,8 @@ def _match_short_id(items, short_id: str):
 
 
 def lookup_event_id(client, org: str, event_id: str) -> dict:
-    """Event id -> {"issueId", "project", "event"} with the full event."""
+    """Event id -> {"issueId", "project", "event"} with the full event; on older servers
+    also "issue", the issue their search found."""
     try:
         found = client.get_first("eventid", [f"/organizations/{seg(org)}/eventids/{seg(event_id)}/"],
                                  scope=ORG_READ, expect=dict)
@@ -110,6 +111,6 @@ def lookup_event_id(client, org: str, event_id: str) -> dict:
         issue = hits[0]
         event = get_issue_event(client, org, IssueRef(str(issue["id"]), False), event_id)
         project = issue.get("project") or {}
-        return {"issueId": str(issue["id"]), "project": project.get("slug"), "event": event}
+        return {"issueId": str(issue["id"]), "project": project.get("slug"), "event": event, "issue": issue}
     return {"issueId": found.get("groupId"), "project": found.get("projectSlug"),
             "event": found.get("event") or {}}

@@ -13,8 +13,11 @@ from urllib.parse import urlencode
 
 from .errors import WriteRefused
 
-WRITE_HINT = ("Writes are off by default. Check the change with --dry-run first, then add "
-              "--allow-write (or set SENTRY_ALLOW_WRITE=1).")
+# Said to an agent: it must not switch writes on by itself, only show the change.
+WRITE_HINT = ("Writes are off. Show the user the change with --dry-run; only the user can allow writes "
+              "(--allow-write or SENTRY_ALLOW_WRITE=1).")
+CONFIRM_HINT = ("Show the user what it would do with --dry-run; only the user can confirm a delete "
+                "or bulk change (--confirm).")
 
 
 @dataclass
@@ -43,7 +46,7 @@ def check(args, settings, write: Write) -> None:
                            hint=WRITE_HINT)
     if write.destructive and not getattr(args, "confirm", False):
         raise WriteRefused(f"{write.method} refused: a delete or bulk change also needs --confirm.",
-                           hint="Run it with --dry-run to see what it would do, then add --confirm.")
+                           hint=CONFIRM_HINT)
 
 
 def perform(ctx, write: Write):

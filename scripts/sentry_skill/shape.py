@@ -78,10 +78,18 @@ def _issue_tags(tags):
     return out
 
 
+def _issue_message(issue):
+    """metadata.value: a feedback's text, a performance issue's offending query, an
+    exception's value (which its title already says)."""
+    metadata = issue.get("metadata")
+    return clip(metadata.get("value"), TITLE_CHARS) if isinstance(metadata, dict) else None
+
+
 ISSUE_FIELDS = {
     "id": lambda i: i.get("id"),
     "shortId": lambda i: i.get("shortId"),
     "title": lambda i: clip(i.get("title"), TITLE_CHARS),
+    "message": _issue_message,
     "culprit": lambda i: clip(i.get("culprit"), TITLE_CHARS),
     "status": lambda i: i.get("status"),
     "substatus": lambda i: i.get("substatus"),
@@ -95,6 +103,7 @@ ISSUE_FIELDS = {
     "platform": lambda i: i.get("platform"),
     "type": lambda i: i.get("type"),
     "issueCategory": lambda i: i.get("issueCategory"),
+    "issueType": lambda i: i.get("issueType"),
     "assignedTo": lambda i: person_ref(i.get("assignedTo")),
     "isUnhandled": lambda i: i.get("isUnhandled"),
     "isBookmarked": lambda i: i.get("isBookmarked") or None,
@@ -108,23 +117,53 @@ ISSUE_FIELDS = {
     "logger": lambda i: i.get("logger"),
     "tags": lambda i: _issue_tags(i.get("tags")),
 }
-ISSUE_LIST_DEFAULT = ["id", "shortId", "title", "status", "level", "count", "userCount",
-                      "firstSeen", "lastSeen", "project", "assignedTo"]
-ISSUE_DETAIL_DEFAULT = ["id", "shortId", "title", "culprit", "status", "substatus", "level",
-                        "priority", "count", "userCount", "firstSeen", "lastSeen", "project",
-                        "platform", "assignedTo", "isUnhandled", "firstRelease", "lastRelease",
-                        "permalink", "tags"]
-LOOKUP_DEFAULT = ["id", "shortId", "title", "project", "status"]
+class Defaults(tuple):
+    """A command's default fields. Shown by default, a field whose value says nothing
+    about this item (see `_says_nothing`) is left out; asked for with --fields, it is
+    always shown."""
+
+
+# What kind of issue it is (issueCategory, issueType, type, substatus, message) shows
+# only where it says something: an ongoing error issue prints as it always did.
+KIND_FIELDS = ("message", "issueCategory", "issueType", "type")
+ISSUE_LIST_DEFAULT = Defaults(["id", "shortId", "title", *KIND_FIELDS, "status", "substatus", "level", "count",
+                               "userCount", "firstSeen", "lastSeen", "project", "assignedTo"])
+# No `tags`: sentry.io's issue detail names tag keys without values, GlitchTip's has none.
+ISSUE_DETAIL_DEFAULT = Defaults(["id", "shortId", "title", *KIND_FIELDS, "culprit", "status", "substatus",
+                                 "level", "priority", "count", "userCount", "firstSeen", "lastSeen", "project",
+                                 "platform", "assignedTo", "isUnhandled", "firstRelease", "lastRelease",
+                                 "permalink"])
+LOOKUP_DEFAULT = Defaults(["id", "shortId", "title", "project", "status"])
+
+
+def _says_nothing(name: str, value, issue: dict) -> bool:
+    category = issue.get("issueCategory")
+    if name in ("issueCategory", "issueType", "type") and value == "error":
+        return True
+    if name == "issueType":
+        return value == category  # feedback / feedback
+    if name == "type":
+        return category not in (None, "error")  # issueType says more (generic, transaction)
+    if name == "substatus":
+        return value == "ongoing"
+    if name == "message":
+        metadata = issue.get("metadata") if isinstance(issue.get("metadata"), dict) else {}
+        return bool(metadata.get("type")) or _repeats(value, [issue.get("title")])  # "Type: value" titles
+    return False
 
 
 def shape_issue(issue: dict, fields) -> dict:
-    return {name: ISSUE_FIELDS[name](issue) for name in fields}
+    out = {name: ISSUE_FIELDS[name](issue) for name in fields}
+    if isinstance(fields, Defaults):
+        out = {name: value for name, value in out.items() if not _says_nothing(name, value, issue)}
+    return out
 
 
-def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool = False) -> dict:
+def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool = False,
+                           all_frames: bool = False) -> dict:
     """The issue, and its event without what the issue already says (title, id)."""
     out = shape_issue(issue, fields)
-    compact = shape_event(event, stacktrace=stacktrace)
+    compact = shape_event(event, stacktrace=stacktrace, all_frames=all_frames)
     compact.pop("issueId", None)
     if compact.get("title") == issue.get("title"):
         compact.pop("title")
@@ -172,10 +211,30 @@ def _exceptions(event) -> list:
     return [v for v in values if isinstance(v, dict)]
 
 
-def _frames(exception) -> list:
-    stack = exception.get("stacktrace") or exception.get("rawStacktrace") or {}
+def _frames(holder) -> list:
+    """The frames of an exception or a thread (processed, else raw)."""
+    stack = holder.get("stacktrace") or holder.get("rawStacktrace") or {}
     frames = stack.get("frames") if isinstance(stack, dict) else None
     return [f for f in frames or [] if isinstance(f, dict)]
+
+
+def _stacks(event) -> list:
+    """(exception type, frames) for each exception that has frames. An event without
+    one (a message: the Python SDK's capture_message with attach_stacktrace) has its
+    stack in `threads` (the crashed thread, else the current one) or in a top-level
+    `stacktrace` entry."""
+    exceptions = _exceptions(event)
+    stacks = [(e.get("type"), _frames(e)) for e in exceptions]
+    stacks = [(kind, frames) for kind, frames in stacks if frames]
+    if stacks or exceptions:
+        return stacks
+    threads = [t for t in _entries(event, "threads").get("values") or [] if isinstance(t, dict) and _frames(t)]
+    thread = next((t for t in threads if t.get("crashed")), None) or next(
+        (t for t in threads if t.get("current")), None) or (threads[0] if threads else None)
+    if thread:
+        return [(None, _frames(thread))]
+    frames = _frames({"stacktrace": _entries(event, "stacktrace")})
+    return [(None, frames)] if frames else []
 
 
 def _location(frame) -> dict:
@@ -204,13 +263,11 @@ def _in_app(frame) -> bool:
 
 
 def culprit_frame(event) -> dict | None:
-    """The innermost in-app frame of the last exception (the one that was raised)."""
-    exceptions = _exceptions(event)
-    for exception in reversed(exceptions):
-        frames = _frames(exception)
-        chosen = next((f for f in reversed(frames) if _in_app(f)), None) or (frames[-1] if frames else None)
-        if chosen:
-            return _location(chosen)
+    """The innermost in-app frame of the last exception (the one that was raised), or of
+    the thread's stack when there is no exception."""
+    for _, frames in reversed(_stacks(event)):
+        chosen = next((f for f in reversed(frames) if _in_app(f)), None) or frames[-1]
+        return _location(chosen)
     return None
 
 
@@ -238,16 +295,14 @@ def _compact(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def stack_frames(event) -> list:
-    """In-app frames with context; runs of library frames collapsed to a count."""
+def stack_frames(event, *, all_frames: bool = False) -> list:
+    """In-app frames with context; runs of library frames collapsed to a count, or with
+    all_frames each shown compact: {"library": "file:line function"}."""
     out = []
-    exceptions = _exceptions(event)
-    for exception in exceptions:
-        frames = _frames(exception)
-        if not frames:
-            continue
-        if len(exceptions) > 1:
-            out.append({"exception": exception.get("type")})
+    chained = len(_exceptions(event)) > 1
+    for kind, frames in _stacks(event):
+        if chained:
+            out.append({"exception": kind})
         library = 0
         for frame in frames:
             if _in_app(frame):
@@ -255,11 +310,19 @@ def stack_frames(event) -> list:
                     out.append({"libraryFrames": library})
                     library = 0
                 out.append(_frame_detail(frame))
+            elif all_frames:
+                out.append({"library": _library_line(frame)})
             else:
                 library += 1
         if library:
             out.append({"libraryFrames": library})
     return out
+
+
+def _library_line(frame) -> str:
+    where = _location(frame)
+    place = f"{where['file']}:{where['line']}" if where.get("line") is not None else str(where.get("file"))
+    return f"{place} {where['function']}" if where.get("function") else place
 
 
 def _exception_summary(exception) -> dict:
@@ -295,7 +358,20 @@ def _message(event):
     return message
 
 
-def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) -> dict:
+def _event_time(event):
+    """dateCreated; a transaction has none (sentry.io): its end, when it happened, else
+    when the server received it."""
+    if event.get("dateCreated"):
+        return event["dateCreated"]
+    end = event.get("endTimestamp") or event.get("timestamp")
+    if isinstance(end, (int, float)) and not isinstance(end, bool):
+        from datetime import datetime, timezone
+        moment = datetime.fromtimestamp(end, timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return event.get("dateReceived")
+
+
+def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0, all_frames: bool = False) -> dict:
     event = normalize_event(event)
     tags = _tag_map(event)
     title = clip(event.get("title"), TITLE_CHARS)
@@ -307,7 +383,7 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
     out = {
         "eventID": event.get("eventID") or event.get("id"),
         "issueId": event.get("groupID"),
-        "dateCreated": event.get("dateCreated"),
+        "dateCreated": _event_time(event),
         "level": event.get("level") or tags.get("level"),
         "type": event.get("type"),
         "title": title,
@@ -324,9 +400,9 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
         "contexts": {k: _context_line(v) for k, v in (event.get("contexts") or {}).items()
                      if k in ("runtime", "os", "browser", "device")},
     }
-    out.update(_type_specific(event))
+    out.update(_type_specific(event, tags, shown=(title, out["message"])))
     if stacktrace:
-        out["stacktrace"] = stack_frames(event)
+        out["stacktrace"] = stack_frames(event, all_frames=all_frames)
     if breadcrumbs:
         out["breadcrumbs"] = _breadcrumbs(event, breadcrumbs)
     return out
@@ -335,8 +411,13 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0) 
 CSP_KEYS = ("blocked_uri", "violated_directive", "effective_directive", "document_uri", "source_file")
 
 
-def _type_specific(event) -> dict:
-    """What a CSP report or a performance/generic issue occurrence adds to the picture."""
+# Evidence that names a feedback's author: personal data that does not help triage.
+AUTHOR_EVIDENCE = {"contact_email", "name"}
+
+
+def _type_specific(event, tags: dict, shown) -> dict:
+    """What a CSP report or a performance/generic issue occurrence adds to the picture,
+    without repeating what the event already shows (its title, its message)."""
     out = {}
     csp = _entries(event, "csp")
     if csp:
@@ -344,11 +425,15 @@ def _type_specific(event) -> dict:
     occurrence = event.get("occurrence")
     if isinstance(occurrence, dict):
         evidence = occurrence.get("evidenceDisplay") or []
-        out["evidence"] = {e.get("name"): clip(e.get("value"), VALUE_CHARS)
-                           for e in evidence if isinstance(e, dict) and e.get("name")}
-        out["issueTitle"] = clip(occurrence.get("issueTitle"), TITLE_CHARS)
+        out["evidence"] = {e.get("name"): clip(e.get("value"), VALUE_CHARS) for e in evidence
+                           if isinstance(e, dict) and e.get("name") and e.get("name") not in AUTHOR_EVIDENCE
+                           and clip(e.get("value"), VALUE_CHARS) not in shown}
+        title = clip(occurrence.get("issueTitle"), TITLE_CHARS)
+        out["issueTitle"] = None if title in shown else title
     if event.get("type") == "transaction":
-        out["transaction"] = event.get("transaction") or event.get("title")
+        # An issue's occurrence renames the event ("N+1 Query"): the transaction is in its tag.
+        out["transaction"] = tags.get("transaction") or event.get("transaction") or (
+            None if isinstance(occurrence, dict) else event.get("title"))
     return out
 
 
@@ -375,7 +460,7 @@ def _breadcrumbs(event, count: int) -> list:
 
 EVENT_SUMMARY_FIELDS = {
     "eventID": lambda e: e.get("eventID") or e.get("id"),
-    "dateCreated": lambda e: e.get("dateCreated"),
+    "dateCreated": _event_time,
     "title": lambda e: clip(e.get("title"), TITLE_CHARS),
     "message": lambda e: (lambda m: clip(m, VALUE_CHARS) if m and m != e.get("title") else None)(_message(e)),
     "culprit": lambda e: clip(e.get("culprit") or e.get("location"), TITLE_CHARS),
@@ -399,7 +484,26 @@ def shape_event_summary(event: dict, fields) -> dict:
     return {name: EVENT_SUMMARY_FIELDS[name](event) for name in fields}
 
 
-EVENT_FIELDS = ["eventID", "issueId", "dateCreated", "level", "type", "title", "message",
+# What event-detail adds from the event's issue (one more request, or none: see commands/events.py).
+EVENT_ISSUE_FIELDS = ("shortId", "project", "issueStatus")
+
+
+def with_issue_facts(compact: dict, issue) -> dict:
+    """The event with its issue's short id, project and status, right after issueId."""
+    if not isinstance(issue, dict):
+        return compact
+    facts = {"shortId": issue.get("shortId"), "project": ISSUE_FIELDS["project"](issue),
+             "issueStatus": issue.get("status")}
+    out: dict = {}
+    for key, value in compact.items():
+        out[key] = value
+        if key == "issueId":
+            out[key] = value or issue.get("id")
+            out.update(facts)
+    return out
+
+
+EVENT_FIELDS = ["eventID", "issueId", *EVENT_ISSUE_FIELDS, "dateCreated", "level", "type", "title", "message",
                 "culprit", "platform", "environment", "release", "request", "exceptions",
                 "frame", "tags", "user", "contexts", "csp", "evidence", "issueTitle", "transaction",
                 "stacktrace", "breadcrumbs"]

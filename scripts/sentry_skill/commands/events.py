@@ -8,7 +8,7 @@ from ..errors import ApiError, UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
 from ..output import Result
 from .common import select
-from .spec import Command, Opt
+from .spec import ALL_FRAMES, Command, Opt
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
 PROJECT_EVENT_PATH = "/projects/{org}/{project}/events/{event}/"
@@ -24,6 +24,9 @@ def event_detail(ctx) -> Result:
         raise UsageError("--breadcrumbs takes 0 to 100.")
     # Naming a part in --fields asks for it, as its flag would.
     stacktrace = args.stacktrace or "stacktrace" in (fields or [])
+    if args.all_frames and not stacktrace:
+        raise UsageError("--all-frames goes with --stacktrace.", hint="event-detail latest --issue BACKEND-12 "
+                                                                      "--stacktrace --all-frames")
     breadcrumbs = args.breadcrumbs or (DEFAULT_BREADCRUMBS if "breadcrumbs" in (fields or []) else 0)
     named = args.event.strip().lower() in NAMED_EVENTS
     if named and not args.issue:
@@ -37,28 +40,62 @@ def event_detail(ctx) -> Result:
     if ref and project:
         raise UsageError("Give --issue or --project, not both.")
 
-    client = ctx.client
+    # The issue's short id, project and status come along, unless --fields leaves them out.
+    wants_issue = not fields or any(name in fields for name in shape.EVENT_ISSUE_FIELDS)
+    client, issue = ctx.client, None
     if ref:
         ctx.refs["issue"] = ref
-        try:
-            event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
-        except ApiError as error:
-            if named and error.status == 422:  # Sentry validates with 400; GlitchTip's 422 is its UUID check
-                raise ApiError(f"This server has no {event_id} event: it took {event_id!r} for an event id "
-                               "(422), as GlitchTip does, which serves only the latest event by name.",
-                               status=422, hint=f"Use event-detail latest --issue {args.issue}, or an event id "
-                                                "from issue-events.") from None
-            raise
+        def fetch_event():
+            try:
+                return client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
+            except ApiError as error:
+                if named and error.status == 422:  # Sentry validates with 400; GlitchTip's 422 is its UUID check
+                    raise ApiError(f"This server has no {event_id} event: it took {event_id!r} for an event id "
+                                   "(422), as GlitchTip does, which serves only the latest event by name.",
+                                   status=422, hint=f"Use event-detail latest --issue {args.issue}, or an event id "
+                                                    "from issue-events.") from None
+                raise
+
+        calls = [fetch_event]
+        if wants_issue:
+            calls.append(lambda: _issue_of(ctx))
+        event, *issue_answer = client.concurrently(*calls)  # the same issue route: asked at the same time
+        issue = issue_answer[0] if issue_answer else None
     elif project:
         event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)
+        group = shape.normalize_event(event).get("groupID")
+        if wants_issue and group:
+            issue = _issue_of(ctx, str(group))
     else:
-        event = lookup_event_id(client, ctx.org, event_id)["event"]
+        found = lookup_event_id(client, ctx.org, event_id)
+        event, issue = found["event"], found.get("issue")  # older servers: the search found the issue
+        if wants_issue and issue is None and found.get("issueId"):
+            issue = _issue_of(ctx, str(found["issueId"]))
 
-    def shape_one(raw):
-        compact = shape.shape_event(raw, stacktrace=stacktrace, breadcrumbs=breadcrumbs)
-        return select(compact, fields)
-    return Result(event, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
+    def shape_one(both):
+        compact = shape.shape_event(both["event"], stacktrace=stacktrace, breadcrumbs=breadcrumbs,
+                                    all_frames=args.all_frames)
+        return select(shape.with_issue_facts(compact, both["issue"]), fields)
+    # Redacted together, shaped together.
+    return Result({"event": event, "issue": issue}, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
+
+
+def _issue_of(ctx, issue_id: str | None = None):
+    """The event's issue (the one request issue-detail sends), or None with a notice on
+    stderr when it cannot be read: the event is what was asked for."""
+    from . import find
+    from ..errors import SentryError
+    from ..ids import IssueRef
+
+    if issue_id is not None:
+        ctx.refs["issue"] = IssueRef(issue_id, False)
+    entry = find("issue-detail")
+    try:
+        return ctx.client.get_first(ctx.route, ctx.candidates(entry), scope=entry.scope, expect=dict)
+    except SentryError as error:
+        ctx.client.note(f"the event's issue is not shown ({error.message} {error.hint or ''})".rstrip())
+        return None
 
 
 COMMANDS = (
@@ -85,6 +122,7 @@ COMMANDS = (
             Opt("--issue", "the issue (numeric id, short id or URL)", metavar="ISSUE"),
             Opt("--project", "the event's project (skips the lookup)", metavar="SLUG"),
             Opt("--stacktrace", "add in-app frames with context lines", action="store_true"),
+            ALL_FRAMES,
             Opt("--breadcrumbs", "add the last N breadcrumbs", type=int, default=0, metavar="N"),
         ),
         fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..output import Result
 from . import bulk, triage
 from .common import MAX_LIMIT, time_params, whole_number
-from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
+from .spec import ALL_FRAMES, ENVIRONMENTS, TIME_RANGE, Command, Opt
 
 # Parts of the list answer that no default field needs: collapsing them shrinks it.
 COLLAPSIBLE = {"stats": None, "lifetime": None, "filtered": None, "unhandled": "isUnhandled"}
@@ -45,6 +45,26 @@ def check_stacktrace_needs_event(ctx) -> None:
     if ctx.args.stacktrace and not ctx.args.latest_event and "latestEvent" not in (ctx.fields or []):
         raise UsageError("--stacktrace needs --latest-event here.",
                          hint="Or use: event-detail latest --issue ISSUE --stacktrace")
+    if ctx.args.all_frames and not ctx.args.stacktrace:
+        raise UsageError("--all-frames goes with --stacktrace.",
+                         hint="issue-detail ISSUE --latest-event --stacktrace --all-frames")
+
+
+# The issue exists but its latest event does not (past retention, or not stored yet).
+EVENT_GONE = "the server has no stored event for this issue (404): past retention, or not stored yet"
+
+
+def _latest_event(client, route, paths, scope):
+    """The latest event, or the NotFound that says it is gone: only a 404 of the event
+    itself is taken for that; any other error stops the command as always."""
+    try:
+        return client.get_first(route, paths, scope=scope, expect=dict)
+    except NotFound as gone:
+        return gone
+
+
+def issue_fields(ctx):
+    return [f for f in ctx.fields if f != "latestEvent"] if ctx.fields else ctx.shown_fields
 
 
 def issue_detail(ctx) -> Result:
@@ -55,15 +75,18 @@ def issue_detail(ctx) -> Result:
     calls = [lambda: client.get_first(ctx.route, ctx.candidates(), scope=scope, expect=dict)]
     if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
         latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
-        calls.append(lambda: client.get_first(ctx.route, latest, scope=scope, expect=dict))
-    answers = client.concurrently(*calls)
-    issue_fields = [f for f in ctx.shown_fields if f != "latestEvent"]
+        calls.append(lambda: _latest_event(client, ctx.route, latest, scope))
+    answers = client.concurrently(*calls)  # the issue's own error, if any, comes first
+    if len(answers) == 2 and isinstance(answers[1], NotFound):  # --raw keeps the same envelope
+        return Result({"issue": answers[0], "latestEvent": {"unavailable": EVENT_GONE}},
+                      lambda both: {**shape.shape_issue(both["issue"], issue_fields(ctx)),
+                                    "latestEvent": both["latestEvent"]})
     if len(answers) == 1:
-        return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields))
+        return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields(ctx)))
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
-                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields, both["latestEvent"],
-                                                            stacktrace=args.stacktrace),
+                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields(ctx), both["latestEvent"],
+                                                            stacktrace=args.stacktrace, all_frames=args.all_frames),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 
@@ -102,7 +125,7 @@ COMMANDS = (
         ),
         params=issue_list_params, run=list_issues,
         also=(("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read"),),
-        fields=ISSUE_FIELDS, default_fields=tuple(shape.ISSUE_LIST_DEFAULT), shape=shape.shape_issue,
+        fields=ISSUE_FIELDS, default_fields=shape.ISSUE_LIST_DEFAULT, shape=shape.shape_issue,
     ),
     Command(
         "issue-detail", "issues", "one issue; --latest-event adds its latest event",
@@ -112,9 +135,10 @@ COMMANDS = (
         options=(
             Opt("--latest-event", "add the latest event, compact", action="store_true"),
             Opt("--stacktrace", "with --latest-event: in-app frames with context", action="store_true"),
+            ALL_FRAMES,
         ),
         checks=(check_stacktrace_needs_event,),
-        fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=tuple(shape.ISSUE_DETAIL_DEFAULT),
+        fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=shape.ISSUE_DETAIL_DEFAULT,
         run=issue_detail,
         also=(("--latest-event", "GET /organizations/{org}/issues/{issue}/events/latest/", "event:read"),),
     ),
@@ -123,7 +147,7 @@ COMMANDS = (
         "lookup-short-id BACKEND-12",
         description="Resolve a short id such as BACKEND-12 to its issue.",
         path="/organizations/{org}/shortids/{short_id}/", scope="event:read", refs=("short_id",),
-        fields=ISSUE_FIELDS, default_fields=tuple(shape.LOOKUP_DEFAULT), run=lookup_short_id,
+        fields=ISSUE_FIELDS, default_fields=shape.LOOKUP_DEFAULT, run=lookup_short_id,
     ),
     Command(
         "update-issue", "issues", "change one issue: status, archive, assignee, bookmark, priority",

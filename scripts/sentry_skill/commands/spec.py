@@ -132,6 +132,8 @@ class Command:
 # -- options several commands share ---------------------------------------------
 
 ENVIRONMENTS = Opt("--environment", "repeatable", param="environment", action="append", metavar="ENV")
+ALL_FRAMES = Opt("--all-frames", "with --stacktrace: library frames too, one line each (file:line function)",
+                 action="store_true")
 TIME_RANGE = (
     Opt("--time-range", "e.g. 24h, 7d, 30m", type=period_arg, metavar="PERIOD"),
     Opt("--start", "ISO 8601 start, e.g. 2026-11-23T08:00:00Z (with --end; no offset means UTC)",
