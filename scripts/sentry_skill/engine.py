@@ -37,12 +37,18 @@ class Context:
             return issue.org
         return check_slug(self.settings.require_org(), "Organization")
 
-    @cached_property
-    def client(self):
-        from .client import SentryClient
+    def require_config(self) -> None:
+        """A token and an org, or exit 3, before the HTTP stack is loaded: that alone costs more than --help."""
         from .config import require_token
 
         require_token(self.settings)
+        self.org  # the property raises ConfigError when no org is configured
+
+    @cached_property
+    def client(self):
+        self.require_config()
+        from .client import SentryClient
+
         session = self._session
         if self.settings.demo and session is None:
             from .demo import demo_session
@@ -117,6 +123,8 @@ def execute(ctx: Context) -> Result:
     prepare(ctx)
     if entry.writes:
         gate(ctx)
+    if entry.method:
+        ctx.require_config()
     if entry.run:
         return entry.run(ctx)
     if entry.writes:
