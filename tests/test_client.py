@@ -1,6 +1,7 @@
 """The HTTP client: retry policy, 429, error mapping, redirects, token host."""
 
 import email.utils
+import json
 import socket
 import time
 
@@ -178,3 +179,34 @@ def test_verbose_log_is_redacted_and_never_holds_the_token(run, standin):
     assert "GET /api/0/organizations/acme/issues/" in result.err
     assert "jane.doe@example.com" not in result.err and "8.8.4.4" not in result.err
     assert "standin-token" not in result.err
+
+
+ISSUES = [{"id": str(n), "shortId": f"A-{n}", "title": "t", "project": {"slug": "a"}} for n in range(1, 5)]
+
+
+def _page(items, link=None):
+    return Fault(200, json.dumps(items).encode(), {"Link": link} if link else {})
+
+
+def test_a_page_larger_than_asked_is_cut_with_a_cursor_to_the_rest(run, standin):
+    """A server that ignores the page size sends all three; the end is not claimed after two."""
+    whole = _page(ISSUES[:3], '<x>; rel="next"; results="false"')
+    standin.fail(r"/issues/$", whole, whole)
+    first = run("list-issues", "--limit", "2")
+    assert [i["id"] for i in first.json["items"]] == ["1", "2"] and first.json["next_cursor"]
+    second = run("list-issues", "--limit", "2", "--cursor", first.json["next_cursor"])
+    assert second.code == 0, second.err
+    assert [i["id"] for i in second.json["items"]] == ["3"] and "next_cursor" not in second.json
+    assert "cursor" not in standin.log[1]["query"]  # the same first page, asked for again
+
+
+def test_the_rest_of_a_cut_page_comes_before_the_next_page(run, standin):
+    more = '<x>; rel="next"; results="true"; cursor="0:3:0"'
+    standin.fail(r"/issues/$", _page(ISSUES[:3], more), _page(ISSUES[:3], more),
+                 _page(ISSUES[3:], '<x>; rel="next"; results="false"'))
+    first = run("list-issues", "--limit", "2")
+    second = run("list-issues", "--limit", "5", "--cursor", first.json["next_cursor"])
+    assert second.code == 0, second.err
+    assert [i["id"] for i in first.json["items"] + second.json["items"]] == ["1", "2", "3", "4"]
+    assert [e["query"].get("cursor") for e in standin.log] == [None, None, ["0:3:0"]]
+    assert "next_cursor" not in second.json

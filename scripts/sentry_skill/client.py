@@ -21,7 +21,7 @@ import requests
 from . import __version__
 from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
-from .pagination import next_cursor_from_link
+from .pagination import next_cursor_from_link, resume_cursor, split_cursor
 from .retry import RetryPolicy
 
 MAX_PAGES = 100           # a walk never asks for more pages than this
@@ -189,20 +189,25 @@ class SentryClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def paginate(self, paths, params=None, *, limit: int, cursor: str | None = None,
-                 page_param: str = "limit", max_page_size: int = 100, scope=None,
+                 page_param: str | tuple = "limit", max_page_size: int = 100, scope=None,
                  route: str | None = None):
         """Walk `Link` pages until `limit` items; returns (items, next_cursor).
 
-        Each page asks for the largest size that does not overshoot `limit`. A
-        repeated cursor, an empty page or MAX_PAGES ends the walk.
+        Each page asks for the largest size that does not overshoot `limit`, in every
+        parameter of `page_param`. A page with more items than asked (a server that
+        ignores the size) is cut, and the cursor printed goes on with the rest of it.
+        A repeated cursor, an empty page or MAX_PAGES ends the walk.
         """
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
+        size_names = (page_param,) if isinstance(page_param, str) else tuple(page_param)
+        cursor, skip = split_cursor(cursor)
         items: list = []
         seen: set = set()
         for _ in range(MAX_PAGES):
             query = dict(params or {})
-            query[page_param] = min(max_page_size, limit - len(items))
+            wanted = limit - len(items)
+            query.update((name, min(max_page_size, wanted + skip)) for name in size_names)
             if cursor:
                 query["cursor"] = cursor
             response, path = self.request_first(route, candidates, query, scope=scope)
@@ -211,7 +216,11 @@ class SentryClient:
             if not isinstance(page, list):
                 raise ApiError(f"Expected a list from {path}, got {type(page).__name__}.",
                                hint="Check --base-url: it must be the Sentry server's address.")
-            items.extend(page[: limit - len(items)])
+            fresh = page[skip:]
+            items.extend(fresh[:wanted])
+            if len(fresh) > wanted:  # never claim the end, nor skip past what was cut
+                return items, resume_cursor(cursor, skip + wanted)
+            skip = 0
             following = next_cursor_from_link(response.headers.get("Link"))
             if not page or not following:
                 return items, None

@@ -59,7 +59,10 @@ COMMANDS = (
         "issue-events BACKEND-12 --limit 5",
         description="The issue's events, newest first.",
         path="/organizations/{org}/issues/{issue}/events/", fallback="/issues/{issue_id}/events/",
-        scope="event:read", refs=("issue",), page_param="per_page", limit=10,
+        # Sentry pages an issue's events by per_page and ignores limit (its API description
+        # and server code); GlitchTip pages them by limit and ignores per_page (recorded).
+        # Each honours one and ignores the other, so both are sent.
+        scope="event:read", refs=("issue",), page_param=("per_page", "limit"), limit=10,
         options=(Opt("--query", "event search, e.g. 'environment:production'", param="query"),),
         fields=tuple(shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(shape.EVENT_LIST_DEFAULT),
         shape=shape.shape_event_summary,
