@@ -23,6 +23,7 @@ from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
 from .pagination import next_cursor_from_link, resume_cursor, split_cursor
 from .retry import RetryPolicy
+from .routes import RouteMemory
 
 MAX_PAGES = 100           # a walk never asks for more pages than this
 MAX_REDIRECTS = 3
@@ -56,7 +57,7 @@ class SentryClient:
         self.retry_policy = retry or RetryPolicy()
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.timeout = (min(10.0, settings.timeout), settings.timeout)
-        self._route_choice: dict[str, int] = {}
+        self.routes = RouteMemory(settings.base_url, getattr(settings, "route_cache", None))
 
     # -- single requests ---------------------------------------------------
 
@@ -168,23 +169,33 @@ class SentryClient:
         A path that answers 405, or 404/500/501 with a page that is not JSON, is
         missing on this server (GlitchTip, older self-hosted Sentry), so the next
         candidate is tried. A candidate may be a callable, for a legacy path that
-        needs a lookup first. The choice is remembered per route, so a command
-        that asks twice pays for the probe once.
+        needs a lookup first. Which candidate works is remembered per method and
+        route, across commands (routes.py), so only the first command against a
+        host pays for the probe; if the remembered path is missing after all, the
+        candidates are tried again from the first.
         """
-        start = self._route_choice.get(route, 0)
+        key = f"{method} {route}"
+        start = min(self.routes.first(key), len(paths) - 1)
+        if start and self.settings.verbose:
+            self._note(f"this server lacks {route} (remembered); using the older path")
         for index in range(start, len(paths)):
             path = paths[index]() if callable(paths[index]) else paths[index]
             try:
                 response = self.request(method, path, params=params, json_body=json_body, scope=scope)
             except SentryError as exc:
-                # A missing route changed nothing, so trying the older path is not a retry.
-                if index + 1 < len(paths) and route_missing(exc, method):
+                if not route_missing(exc, method):
+                    raise
+                # A missing route changed nothing, so trying another path is not a retry.
+                if index + 1 < len(paths):
                     if self.settings.verbose:
                         self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
-                    self._route_choice[route] = index + 1
+                    self.routes.learn(key, index + 1)
                     continue
+                if start:  # what was remembered no longer holds: the server changed
+                    self.routes.learn(key, 0)
+                    return self.request_first(route, paths, params, scope=scope, method=method,
+                                              json_body=json_body)
                 raise
-            self._route_choice[route] = index
             return response, path
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -64,8 +64,10 @@ class Context:
 
     @property
     def route(self) -> str:
-        """Requests of one route share the client's memory of which candidate path exists."""
-        return ISSUE_ROUTE if "{issue}" in (self.entry.path or "") else self.entry.name
+        """Requests of one route share the client's memory of which candidate path exists here:
+        every issue-scoped path is one route; any other is named by its path template."""
+        path = self.entry.path or ""
+        return ISSUE_ROUTE if "{issue}" in path else path
 
     def candidates(self, entry=None, **more) -> list:
         """An entry's path (this one's by default), then its fallback; a fallback that

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .errors import WriteRefused
+from .resolve import ISSUE_ROUTE
 
 WRITE_HINT = ("Writes are off by default. Check the change with --dry-run first, then add "
               "--allow-write (or set SENTRY_ALLOW_WRITE=1).")
@@ -25,7 +26,7 @@ class Write:
     params: dict = field(default_factory=dict)
     destructive: bool = False        # every DELETE and every bulk change: needs --confirm
     scope: str = "event:write"
-    route: str = "issue"
+    route: str = ISSUE_ROUTE          # the client's memory of which candidate path exists here
 
     def describe(self, api_root: str) -> dict:
         path = self.paths[0] if isinstance(self.paths[0], str) else self.paths[0]()

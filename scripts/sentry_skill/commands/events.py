@@ -7,6 +7,7 @@ from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
 from ..output import Result
+from ..resolve import EVENT_ID_PATH
 from .common import select
 from .spec import Command, Opt
 
@@ -84,13 +85,13 @@ COMMANDS = (
         ),
         fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
         also=(("--project", f"GET {PROJECT_EVENT_PATH}", "project:read"),
-              ("an event id alone", "GET /organizations/{org}/eventids/{event}/", "org:read")),
+              ("an event id alone", f"GET {EVENT_ID_PATH}", "org:read")),
     ),
     Command(
         "lookup-event-id", "events", "event id -> its issue and project",
         "lookup-event-id 7306aab8480d4cd19eac0d61c840f15c",
         description="Find the issue and project of an event id, across the organization.",
-        path="/organizations/{org}/eventids/{event}/", fallback="/organizations/{org}/issues/?query={event}",
+        path=EVENT_ID_PATH, fallback="/organizations/{org}/issues/?query={event}",
         scope="org:read", refs=("event",),
         fields=shape.EVENT_LOOKUP_FIELDS, default_fields=shape.EVENT_LOOKUP_DEFAULT, shape=shape.shape_event_lookup,
     ),

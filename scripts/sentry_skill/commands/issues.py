@@ -9,6 +9,7 @@ from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import UsageError
 from ..ids import check_slug
 from ..output import Result
+from ..resolve import SHORT_ID_PATH
 from . import triage
 from .common import time_params
 from .spec import ENVIRONMENTS, TIME_RANGE, Command, Opt
@@ -118,7 +119,7 @@ COMMANDS = (
         "lookup-short-id", "issues", "short id -> issue (id, shortId, title, project, status)",
         "lookup-short-id BACKEND-12",
         description="Resolve a short id such as BACKEND-12 to its issue.",
-        path="/organizations/{org}/shortids/{short_id}/", scope="event:read", refs=("short_id",),
+        path=SHORT_ID_PATH, scope="event:read", refs=("short_id",),
         fields=ISSUE_FIELDS, default_fields=tuple(shape.LOOKUP_DEFAULT), run=lookup_short_id,
     ),
     Command(
