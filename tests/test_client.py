@@ -24,14 +24,31 @@ def test_connection_refused_is_retried_once_then_exit_6(run, monkeypatch):
     assert len(run.sleeps) == 1
 
 
-def test_timeout_is_retried_once_then_exit_6(run, standin):
-    standin.fail(r"/issues/17/$", Fault(delay=1.0), Fault(delay=1.0))
+def test_a_hung_server_costs_the_timeout_once(run, standin):
+    """--timeout bounds the whole command: after a hang there is no time left for a retry."""
+    standin.fail(r"/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
     started = time.monotonic()
-    result = run("issue-detail", "17", "--timeout", "0.3")
-    assert result.code == 6
-    assert "timed out" in result.error["message"]
-    assert standin.paths().count("/api/0/organizations/acme/issues/17/") == 2
-    assert time.monotonic() - started < 3
+    result = run("issue-detail", "17", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 6 and result.out == ""
+    assert "timed out" in result.error["message"] and "--timeout" in result.error["hint"]
+    assert standin.paths() == ["/api/0/organizations/acme/issues/17/"]
+    assert 0.9 < elapsed < 1.8, elapsed
+
+
+def test_a_slow_answer_leaves_the_next_request_only_what_is_left(run, glitchtip):
+    """The org-scoped path takes 0.6 s of a 1 s budget to say it is missing (recorded: org_issue_get,
+    405 text/html); the older path, which then hangs, gets the 0.4 s left."""
+    missing = Fault(405, b"Method not allowed", {"Content-Type": "text/html; charset=utf-8", "Allow": "PUT"},
+                    delay=0.6)
+    glitchtip.fail(r"^/api/0/organizations/acme/issues/17/$", missing)
+    glitchtip.fail(r"^/api/0/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
+    started = time.monotonic()
+    result = run("issue-detail", "17", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 6 and "timed out" in result.error["message"]
+    assert glitchtip.paths() == ["/api/0/organizations/acme/issues/17/", "/api/0/issues/17/"]
+    assert 0.9 < elapsed < 1.5, elapsed
 
 
 @pytest.mark.parametrize("headers", [
@@ -210,3 +227,23 @@ def test_the_rest_of_a_cut_page_comes_before_the_next_page(run, standin):
     assert [i["id"] for i in first.json["items"] + second.json["items"]] == ["1", "2", "3", "4"]
     assert [e["query"].get("cursor") for e in standin.log] == [None, None, ["0:3:0"]]
     assert "next_cursor" not in second.json
+
+
+def test_a_walk_cut_by_the_deadline_prints_what_it_has_and_where_to_go_on(run, standin):
+    more = '<x>; rel="next"; results="true"; cursor="0:2:0"'
+    standin.fail(r"/issues/$", _page(ISSUES[:2], more), Fault(delay=3.0), Fault(delay=3.0))
+    started = time.monotonic()
+    result = run("list-issues", "--limit", "4", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 0, result.err
+    assert [i["id"] for i in result.json["items"]] == ["1", "2"] and result.json["next_cursor"] == "0:2:0"
+    assert "--timeout" in result.err
+    assert len(standin.log) == 2 and elapsed < 1.8, elapsed
+
+
+def test_a_walk_inside_a_lookup_is_not_cut_short_into_a_wrong_answer(run, glitchtip):
+    """Finding a short id by walking the list needs the whole list: out of time is exit 6, not 'not found'."""
+    glitchtip.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, b"[]"),  # the search: nothing (recorded)
+                   _page(ISSUES[:2], '<x>; rel="next"; results="true"; cursor="0:2:0"'), Fault(delay=3.0))
+    result = run("lookup-short-id", "BACKEND-C", "--timeout", "1")
+    assert result.code == 6 and "timed out" in result.error["message"]

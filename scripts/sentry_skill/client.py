@@ -4,6 +4,10 @@ Owns the base URL, the Authorization header (sent only to the configured host
 or its org's region), timeouts, retries (by the rules in retry.py), error
 mapping, Link-header pagination and the fallbacks to older paths for servers
 that lack the organization-scoped ones (GlitchTip, older self-hosted Sentry).
+
+--timeout is the command's deadline: every GET's connect and read timeouts are
+cut to what is left of it, and a retry is sent only if it fits. A write is
+sent whole, with the full --timeout: cutting it short would not undo it.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from urllib.parse import urlsplit
 import requests
 
 from . import __version__
-from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
+from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
 from .pagination import next_cursor_from_link, resume_cursor, split_cursor
-from .retry import RetryPolicy
+from .retry import Deadline, RetryPolicy
 from .routes import RouteMemory
 
 MAX_PAGES = 100           # a walk never asks for more pages than this
@@ -48,7 +52,7 @@ class Response:
 
 
 class SentryClient:
-    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None):
+    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None, deadline=None):
         self.settings = settings
         self.api_root = settings.base_url + "/api/0"
         self.host = urlsplit(settings.base_url).netloc
@@ -56,7 +60,7 @@ class SentryClient:
         self.sleep = sleep
         self.retry_policy = retry or RetryPolicy()
         self.log = log or (lambda message: print(message, file=sys.stderr))
-        self.timeout = (min(10.0, settings.timeout), settings.timeout)
+        self.deadline = deadline or Deadline(settings.timeout)  # the client is made when a command starts
         self.routes = RouteMemory(settings.base_url, getattr(settings, "route_cache", None))
 
     # -- single requests ---------------------------------------------------
@@ -69,9 +73,12 @@ class SentryClient:
         if not is_get and not self.settings.allow_write:  # second lock: safety.check is the first
             raise WriteRefused(f"{method} refused: writes are not allowed.", hint="See --allow-write.")
         for attempt in itertools.count(1):  # the policy says when to stop
+            if is_get and self.deadline.left() <= 0:
+                raise OutOfTime(f"{method} {self._display(url)} was not sent: the command ran out of time.",
+                                hint=self._timeout_hint())
             try:
                 response = self._send(method, url, params, json_body)
-                body = _read_body(response)
+                body = _read_body(response, self.deadline if is_get else None)
             except BodyTooLarge:
                 raise ApiError(f"{method} {self._display(url)} answered with more than {MAX_BODY_BYTES >> 20} MB.",
                                hint="Check --base-url; ask for less with --limit.") from None
@@ -79,12 +86,18 @@ class SentryClient:
                 kind = ("timed out" if isinstance(exc, requests.Timeout) else
                         "lost the connection mid-answer" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
                         else "could not connect")
-                retry = self.retry_policy.after_failure(method, attempt, kind)
+                left = self.deadline.left() if is_get else None
+                retry = self.retry_policy.after_failure(method, attempt, kind, left)
                 if retry is None:
-                    raise RetryLater(f"{method} {self._display(url)} {kind}.",
-                                     hint="Check the network and --base-url, then try again.") from None
+                    out_of_time = not self.retry_policy.fits(self.retry_policy.wait, left)
+                    hint = ("The change may have been made all the same: check before sending it again."
+                            if not is_get else self._timeout_hint() if kind == "timed out" or out_of_time
+                            else "Check the network and --base-url, then try again.")
+                    raise (OutOfTime if out_of_time else RetryLater)(f"{method} {self._display(url)} {kind}.",
+                                                                     hint=hint) from None
             else:
-                retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers)
+                retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers,
+                                                       self.deadline.left() if is_get else None)
                 if isinstance(retry, RateLimited):
                     raise retry
                 if retry is None:
@@ -100,7 +113,7 @@ class SentryClient:
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
         response = self.session.request(method, url, params=params, json=json_body,
-                                        headers=headers, timeout=self.timeout,
+                                        headers=headers, timeout=self._timeouts(method),
                                         allow_redirects=False, stream=True)
         if response.is_redirect:
             # Follow only a same-host redirect of a GET: the token stays home and a
@@ -138,6 +151,17 @@ class SentryClient:
                 )
             return Response(status, response.headers, data, url)  # requests' case-insensitive mapping
         raise http_error(status, data, is_json, method, self._display(url), scope)
+
+    def _timeouts(self, method: str) -> tuple:
+        """(connect, read) seconds: --timeout, and for a GET no later than the command's deadline."""
+        limit = self.settings.timeout
+        if method == "GET":
+            limit = max(0.01, min(limit, self.deadline.left()))
+        return min(10.0, limit), limit
+
+    def _timeout_hint(self) -> str:
+        return (f"No answer within --timeout ({self.settings.timeout:g} s for the whole command, retries "
+                "included). Try again later, or raise --timeout.")
 
     def _note(self, message: str) -> None:
         """A line on stderr: retry notices, --verbose requests. Redacted like all output."""
@@ -201,13 +225,15 @@ class SentryClient:
 
     def paginate(self, paths, params=None, *, limit: int, cursor: str | None = None,
                  page_param: str | tuple = "limit", max_page_size: int = 100, scope=None,
-                 route: str | None = None):
+                 route: str | None = None, partial: bool = False):
         """Walk `Link` pages until `limit` items; returns (items, next_cursor).
 
         Each page asks for the largest size that does not overshoot `limit`, in every
         parameter of `page_param`. A page with more items than asked (a server that
         ignores the size) is cut, and the cursor printed goes on with the rest of it.
-        A repeated cursor, an empty page or MAX_PAGES ends the walk.
+        A repeated cursor, an empty page or MAX_PAGES ends the walk; so does the
+        deadline when `partial` allows it and some items came (a list to print, not
+        a search that needs every item).
         """
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
@@ -221,7 +247,13 @@ class SentryClient:
             query.update((name, min(max_page_size, wanted + skip)) for name in size_names)
             if cursor:
                 query["cursor"] = cursor
-            response, path = self.request_first(route, candidates, query, scope=scope)
+            try:
+                response, path = self.request_first(route, candidates, query, scope=scope)
+            except OutOfTime:
+                if not (partial and items):
+                    raise
+                self._note(f"--timeout ran out after {len(items)} items; next_cursor goes on from there")
+                return items, resume_cursor(cursor, skip) if skip else cursor
             candidates = [path]
             page = response.data
             if not isinstance(page, list):
@@ -262,10 +294,13 @@ def _expect(data, kind, path):
     return data
 
 
-def _read_body(response) -> bytes:
-    """The whole body, within MAX_BODY_BYTES; a drop mid-body raises a transient error."""
+def _read_body(response, deadline=None) -> bytes:
+    """The whole body, within MAX_BODY_BYTES and the deadline; a drop mid-body raises a transient error."""
     chunks, size = [], 0
     for chunk in response.iter_content(READ_CHUNK):
+        if deadline is not None and deadline.left() <= 0:  # a body that trickles in past the deadline
+            response.close()
+            raise requests.exceptions.ReadTimeout("the command's deadline passed mid-answer")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             response.close()

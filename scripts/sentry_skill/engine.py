@@ -140,7 +140,7 @@ def _list(ctx: Context) -> Result:
     entry, args = ctx.entry, ctx.args
     items, next_cursor = ctx.client.paginate(
         ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route)
+        scope=entry.scope, route=ctx.route, partial=True)
     fields = ctx.shown_fields
     return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor)
 
