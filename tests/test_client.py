@@ -247,3 +247,11 @@ def test_a_walk_inside_a_lookup_is_not_cut_short_into_a_wrong_answer(run, glitch
                    _page(ISSUES[:2], '<x>; rel="next"; results="true"; cursor="0:2:0"'), Fault(delay=3.0))
     result = run("lookup-short-id", "BACKEND-C", "--timeout", "1")
     assert result.code == 6 and "timed out" in result.error["message"]
+
+
+def test_a_hung_write_is_sent_once_and_the_hint_says_it_may_have_happened(run, standin):
+    standin.fail(r"^/api/0/organizations/acme/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
+    result = run("update-issue", "17", "--status", "resolved", "--allow-write", "--timeout", "1")
+    assert result.code == 6 and "timed out" in result.error["message"]
+    assert "may have been made" in result.error["hint"]
+    assert [e["method"] for e in standin.log] == ["PUT"]

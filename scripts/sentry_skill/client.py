@@ -89,12 +89,7 @@ class SentryClient:
                 left = self.deadline.left() if is_get else None
                 retry = self.retry_policy.after_failure(method, attempt, kind, left)
                 if retry is None:
-                    out_of_time = not self.retry_policy.fits(self.retry_policy.wait, left)
-                    hint = ("The change may have been made all the same: check before sending it again."
-                            if not is_get else self._timeout_hint() if kind == "timed out" or out_of_time
-                            else "Check the network and --base-url, then try again.")
-                    raise (OutOfTime if out_of_time else RetryLater)(f"{method} {self._display(url)} {kind}.",
-                                                                     hint=hint) from None
+                    raise self._gave_up(method, url, kind, left) from None
             else:
                 retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers,
                                                        self.deadline.left() if is_get else None)
@@ -158,6 +153,17 @@ class SentryClient:
         if method == "GET":
             limit = max(0.01, min(limit, self.deadline.left()))
         return min(10.0, limit), limit
+
+    def _gave_up(self, method: str, url: str, kind: str, left: float | None) -> RetryLater:
+        """The error for a transient failure that is not retried (`left`: seconds to the deadline)."""
+        message = f"{method} {self._display(url)} {kind}."
+        if method != "GET":
+            return RetryLater(message, hint="The change may have been made all the same: check before sending it again.")
+        if not self.retry_policy.fits(self.retry_policy.wait, left):
+            return OutOfTime(message, hint=self._timeout_hint())
+        if kind == "timed out":
+            return RetryLater(message, hint=self._timeout_hint())
+        return RetryLater(message, hint="Check the network and --base-url, then try again.")
 
     def _timeout_hint(self) -> str:
         return (f"No answer within --timeout ({self.settings.timeout:g} s for the whole command, retries "
