@@ -202,3 +202,11 @@ def test_fields_ask_for_their_parts(run, standin):
     assert set(doc) == {"eventID", "stacktrace"}  # this event has no breadcrumbs
     doc = run("event-detail", "latest", "--issue", "16", "--fields", "breadcrumbs").json
     assert len(doc["breadcrumbs"]) == 3
+
+
+def test_an_issue_url_names_the_org_when_none_is_configured(run, standin, monkeypatch):
+    monkeypatch.delenv("SENTRY_ORG")
+    url = f"{standin.url}/organizations/acme/issues/17/"
+    for argv in (["issue-detail", url], ["issue-events", url], ["event-detail", "latest", "--issue", url]):
+        result = run(*argv)
+        assert result.code == 0, (argv, result.err)

@@ -37,16 +37,15 @@ class Context:
             return issue.org
         return check_slug(self.settings.require_org(), "Organization")
 
-    def require_config(self) -> None:
-        """A token and an org, or exit 3, before the HTTP stack is loaded: that alone costs more than --help."""
+    @cached_property
+    def client(self):
+        """Made on first use, after the input checks and once the references (an issue URL may name
+        the org) are known. No token or no org is exit 3 before the HTTP stack loads: that alone
+        costs more than --help."""
         from .config import require_token
 
         require_token(self.settings)
         self.org  # the property raises ConfigError when no org is configured
-
-    @cached_property
-    def client(self):
-        self.require_config()
         from .client import SentryClient
 
         session = self._session
@@ -125,8 +124,6 @@ def execute(ctx: Context) -> Result:
     prepare(ctx)
     if entry.writes:
         gate(ctx)
-    if entry.method:
-        ctx.require_config()
     if entry.run:
         return entry.run(ctx)
     if entry.writes:

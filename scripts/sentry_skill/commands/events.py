@@ -37,10 +37,11 @@ def event_detail(ctx) -> Result:
     project = check_slug(args.project, "Project") if args.project else None
     if ref and project:
         raise UsageError("Give --issue or --project, not both.")
+    if ref:
+        ctx.refs["issue"] = ref  # before the client is made: an issue URL's org is the one to check
 
     client = ctx.client
     if ref:
-        ctx.refs["issue"] = ref
         event = client.get_first(ctx.route, ctx.candidates(event=event_id), scope=ctx.entry.scope, expect=dict)
     elif project:
         event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
