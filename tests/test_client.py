@@ -48,7 +48,7 @@ def test_a_slow_answer_leaves_the_next_request_only_what_is_left(run, glitchtip)
     elapsed = time.monotonic() - started
     assert result.code == 6 and "timed out" in result.error["message"]
     assert glitchtip.paths() == ["/api/0/organizations/acme/issues/17/", "/api/0/issues/17/"]
-    assert 0.9 < elapsed < 1.5, elapsed
+    assert 0.9 < elapsed < 1.8, elapsed
 
 
 @pytest.mark.parametrize("headers", [

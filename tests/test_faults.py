@@ -33,7 +33,7 @@ FAULTS = [
     ("429 without any header", [Fault(429, b"{}")], "detail", 6, 1),
     ("429 with Retry-After inf", [Fault(429, b"{}", {"Retry-After": "inf"})], "detail", 6, 1),
     # The hang uses up the command's --timeout: no time is left for a retry.
-    ("hang past the timeout", [Fault(delay=5.0)] * 2, "detail", 6, 1),
+    ("hang past the timeout", [Fault(delay=3.0)] * 2, "detail in 1 s", 6, 1),
     ("connection reset, twice", [Fault(reset=True)] * 2, "detail", 6, 2),
     ("connection reset, then success", [Fault(reset=True)], "detail", 0, 2),
     ("HTML page with status 200", [Fault(200, b"<html><body>Sign in</body></html>", {"Content-Type": "text/html"})],
@@ -51,6 +51,7 @@ FAULTS = [
 ]
 # --timeout covers the whole command: 3 s leaves room for a retry after a quick failure or a short 429.
 COMMANDS = {"detail": ["issue-detail", "17", "--timeout", "3"],
+            "detail in 1 s": ["issue-detail", "17", "--timeout", "1"],
             "list": ["list-issues", "--limit", "500", "--timeout", "3"]}
 
 
