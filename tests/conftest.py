@@ -44,7 +44,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
-    """No test reads the developer's environment, .env files or ~/.sentryclirc."""
+    """No test reads the developer's environment, .env files, ~/.sentryclirc or cache."""
     for name in list(os.environ):
         if name.startswith("SENTRY_"):
             monkeypatch.delenv(name)
@@ -53,6 +53,7 @@ def isolated_env(tmp_path, monkeypatch):
     home.mkdir()
     work.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # what servers lack (routes.py)
     monkeypatch.chdir(work)
     monkeypatch.setattr("sentry_skill.config.SKILL_DIR", tmp_path / "skill")
     return tmp_path

@@ -224,11 +224,12 @@ class ServerModel(Writes):
             # GlitchTip's IssueFilters: `id` narrows the list (apps/issue_events/api/issues.py); Sentry reads no `id`.
             ids, projects = set(call.query["id"]), asked
             asked = lambda issue: issue["id"] in ids and (projects is None or projects(issue))  # noqa: E731
-        return self.search(call.path, call.query, asked, self.order(call))
+        return self.search(call.path, call.query, asked, self.order(call), call.dialect)
 
     def project_issue_list(self, call):
         slug = call.args["project"]
-        return self.search(call.path, call.query, lambda issue: issue["project"]["slug"] == slug)
+        return self.search(call.path, call.query, lambda issue: issue["project"]["slug"] == slug,
+                           dialect=call.dialect)
 
     def refuse_list_query(self, call):
         """What each server answers to a `project` or `sort` it does not take, or None."""
@@ -282,7 +283,7 @@ class ServerModel(Writes):
         spelled = SENTRY_SORTS.get(sort)
         return (spelled.lstrip("-"), True) if spelled else None
 
-    def search(self, path, query, wanted=None, order=None):
+    def search(self, path, query, wanted=None, order=None, dialect="sentry"):
         if wanted is PERMISSION_DENIED:
             return 403, PERMISSION_DENIED, {}
         items = [i for i in self.issues if wanted(i)] if wanted else self.issues
@@ -302,22 +303,33 @@ class ServerModel(Writes):
                 items = [i for i in items if i["status"] == word[3:]]
             elif ":" not in word:  # spec: free text searches the title (the short id too: this model's own)
                 items = [i for i in items if word.lower() in (i["title"] + i["shortId"]).lower()]
-        return self.page(path, query, items, "limit")
+        # Both take `limit` here (spec; recorded: issues_limit1_page1); GlitchTip ignores `per_page`
+        # (recorded: issues_per_page1, all 22 issues for per_page=1).
+        return self.page(path, query, items, "limit", dialect)
 
-    def page(self, path, query, items, size_param):
-        """Offset cursors `0:{offset}:0` (spec: Sentry's value:offset:is_prev) with Link and X-Hits (spec)."""
-        size = int((query.get(size_param) or ["100"])[0])
+    def page(self, path, query, items, size_param, dialect="sentry"):
+        """Offset cursors `0:{offset}:0` (spec: Sentry's value:offset:is_prev) with Link and X-Hits (spec).
+
+        Only `size_param` sets the page size; any other size parameter is ignored, as real
+        servers ignore what they do not know. Without it a page holds 100 (spec: Sentry's
+        default per_page), or 50 on GlitchTip (its source: NINJA_PAGINATION_PER_PAGE).
+        """
+        default = "50" if dialect == "glitchtip" else "100"
+        size = int((query.get(size_param) or [default])[0])
         offset = int(((query.get("cursor") or ["0:0:0"])[0].split(":") + ["0"])[1])
         more = offset + size < len(items)
         base = f"{self.link_base}{path}"
+        following = f'; cursor="0:{offset + size}:0"'
+        if dialect == "glitchtip" and not more:
+            following = ""  # no cursor where results="false" (recorded: issue_events_limit1_page2)
         link = (f'<{base}>; rel="previous"; results="false"; cursor="0:0:1", '
-                f'<{base}>; rel="next"; results="{str(more).lower()}"; cursor="0:{offset + size}:0"')
+                f'<{base}>; rel="next"; results="{str(more).lower()}"{following}')
         return 200, items[offset:offset + size], {"Link": link, "X-Hits": str(len(items))}
 
     def org_projects(self, call):
         items = self.body("org_projects")
         if call.dialect == "glitchtip":  # GlitchTip's list reads only team:/!team: in `query` (apps/projects/api.py)
-            return self.page(call.path, call.query, items, "limit")
+            return self.page(call.path, call.query, items, "limit", call.dialect)
         slugs = {word[5:] for word in (call.query.get("query") or [""])[0].split() if word.startswith("slug:")}
         if slugs:  # Sentry's server code: OrganizationProjectsEndpoint filters on slug:
             items = [p for p in items if p["slug"] in slugs]
@@ -354,7 +366,12 @@ class ServerModel(Writes):
         issue = self.find_issue(call.args["issue"])
         if not issue:
             return 404, NOT_FOUND, {}
-        return self.page(call.path, call.query, self.events(issue["id"]), "per_page")  # spec: per_page here
+        # Sentry pages an issue's events by `per_page` alone (spec: the endpoint's parameters;
+        # its server code reads per_page, never limit); GlitchTip by `limit` alone, with a real
+        # next cursor (recorded: issue_events_limit1, issue_events_limit1_page2), ignoring
+        # `per_page` (recorded: issue_events_per_page1, both events for per_page=1).
+        size_param = "limit" if call.dialect == "glitchtip" else "per_page"
+        return self.page(call.path, call.query, self.events(issue["id"]), size_param, call.dialect)
 
     def issue_event(self, call):
         issue = self.find_issue(call.args["issue"])

@@ -72,6 +72,10 @@ class StandIn:
     def paths(self, method: str | None = None) -> list[str]:
         return [entry["path"] for entry in self.log if method in (None, entry["method"])]
 
+    def statuses(self) -> list:
+        """The status of each answer, in order (None: the connection was reset or is still waiting)."""
+        return [entry.get("status") for entry in self.log]
+
     # -- answering -----------------------------------------------------------
 
     def _take_fault(self, path):
@@ -126,6 +130,7 @@ class StandIn:
             def _send(self, status, body, headers):
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.entry["response_bytes"] = len(data)
+                self.entry["status"] = status
                 self.send_response(status)
                 if not any(k.lower() == "content-type" for k in headers):
                     self.send_header("Content-Type", "application/json")

@@ -180,14 +180,30 @@ def _imports(*argv, env=None):
     done = subprocess.run([sys.executable, "-X", "importtime", str(SCRIPT), *argv],
                           capture_output=True, text=True, env=env, timeout=60)
     names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
-    return sorted(name for name in names if name.split(".")[0] in ("requests", "dotenv", "urllib3"))
+    return sorted(name for name in names if name.split(".")[0] in ("requests", "dotenv", "urllib3")), done.returncode
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["list-issues", "--help"],
-                                  ["issue-detail", "not-an-id!"], ["list-issues", "--limit", "0"]])
-def test_help_version_and_early_errors_do_not_import_the_http_stack(argv, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    imported = _imports(*argv, env=env)
+TOKEN_ONLY = {"SENTRY_AUTH_TOKEN": "tok-0123456789"}
+CONFIGURED = {**TOKEN_ONLY, "SENTRY_ORG": "acme"}
+
+
+@pytest.mark.parametrize("argv, env, code", [
+    (["--help"], {}, 0), (["--version"], {}, 0), (["list-issues", "--help"], {}, 0),
+    (["issue-detail", "not-an-id!"], {}, 2), (["list-issues", "--limit", "0"], {}, 2),
+    (["list-issues"], {}, 3),                                   # no token (and no org)
+    (["issue-detail", "17"], {"SENTRY_ORG": "acme"}, 3),        # no token
+    (["issue-events", "BACKEND-C"], TOKEN_ONLY, 3),             # no org
+    (["lookup-event-id", "7306aab8480d4cd19eac0d61c840f15c"], TOKEN_ONLY, 3),
+    (["update-issue", "17", "--status", "resolved", "--dry-run"], TOKEN_ONLY, 3),
+    (["issue-detail", "not-an-id!"], CONFIGURED, 2),            # bad input, configured
+    (["list-issues", "--fields", "id,nope"], CONFIGURED, 2),
+    (["event-detail", "latest", "--issue", "17", "--breadcrumbs", "500"], CONFIGURED, 2),
+])
+def test_help_version_and_early_errors_do_not_import_the_http_stack(argv, env, code, tmp_path):
+    """An answer that needs no network loads no HTTP stack: requests alone costs more than --help."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env}
+    imported, exit_code = _imports(*argv, env=env)
+    assert exit_code == code
     assert not [name for name in imported if name.split(".")[0] in ("requests", "urllib3")]
     if "--help" in argv or "--version" in argv:
         assert imported == []  # not even python-dotenv
@@ -219,3 +235,11 @@ def test_fields_ask_for_their_parts(run, standin):
     assert set(doc) == {"eventID", "stacktrace"}  # this event has no breadcrumbs
     doc = run("event-detail", "latest", "--issue", "16", "--fields", "breadcrumbs").json
     assert len(doc["breadcrumbs"]) == 3
+
+
+def test_an_issue_url_names_the_org_when_none_is_configured(run, standin, monkeypatch):
+    monkeypatch.delenv("SENTRY_ORG")
+    url = f"{standin.url}/organizations/acme/issues/17/"
+    for argv in (["issue-detail", url], ["issue-events", url], ["event-detail", "latest", "--issue", url]):
+        result = run(*argv)
+        assert result.code == 0, (argv, result.err)

@@ -1,6 +1,7 @@
 """The HTTP client: retry policy, 429, error mapping, redirects, token host."""
 
 import email.utils
+import json
 import socket
 import time
 
@@ -23,14 +24,31 @@ def test_connection_refused_is_retried_once_then_exit_6(run, monkeypatch):
     assert len(run.sleeps) == 1
 
 
-def test_timeout_is_retried_once_then_exit_6(run, standin):
-    standin.fail(r"/issues/17/$", Fault(delay=1.0), Fault(delay=1.0))
+def test_a_hung_server_costs_the_timeout_once(run, standin):
+    """--timeout bounds the whole command: after a hang there is no time left for a retry."""
+    standin.fail(r"/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
     started = time.monotonic()
-    result = run("issue-detail", "17", "--timeout", "0.3")
-    assert result.code == 6
-    assert "timed out" in result.error["message"]
-    assert standin.paths().count("/api/0/organizations/acme/issues/17/") == 2
-    assert time.monotonic() - started < 3
+    result = run("issue-detail", "17", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 6 and result.out == ""
+    assert "timed out" in result.error["message"] and "--timeout" in result.error["hint"]
+    assert standin.paths() == ["/api/0/organizations/acme/issues/17/"]
+    assert 0.9 < elapsed < 1.8, elapsed
+
+
+def test_a_slow_answer_leaves_the_next_request_only_what_is_left(run, glitchtip):
+    """The org-scoped path takes 0.6 s of a 1 s budget to say it is missing (recorded: org_issue_get,
+    405 text/html); the older path, which then hangs, gets the 0.4 s left."""
+    missing = Fault(405, b"Method not allowed", {"Content-Type": "text/html; charset=utf-8", "Allow": "PUT"},
+                    delay=0.6)
+    glitchtip.fail(r"^/api/0/organizations/acme/issues/17/$", missing)
+    glitchtip.fail(r"^/api/0/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
+    started = time.monotonic()
+    result = run("issue-detail", "17", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 6 and "timed out" in result.error["message"]
+    assert glitchtip.paths() == ["/api/0/organizations/acme/issues/17/", "/api/0/issues/17/"]
+    assert 0.9 < elapsed < 1.8, elapsed
 
 
 @pytest.mark.parametrize("headers", [
@@ -178,3 +196,62 @@ def test_verbose_log_is_redacted_and_never_holds_the_token(run, standin):
     assert "GET /api/0/organizations/acme/issues/" in result.err
     assert "jane.doe@example.com" not in result.err and "8.8.4.4" not in result.err
     assert "standin-token" not in result.err
+
+
+ISSUES = [{"id": str(n), "shortId": f"A-{n}", "title": "t", "project": {"slug": "a"}} for n in range(1, 5)]
+
+
+def _page(items, link=None):
+    return Fault(200, json.dumps(items).encode(), {"Link": link} if link else {})
+
+
+def test_a_page_larger_than_asked_is_cut_with_a_cursor_to_the_rest(run, standin):
+    """A server that ignores the page size sends all three; the end is not claimed after two."""
+    whole = _page(ISSUES[:3], '<x>; rel="next"; results="false"')
+    standin.fail(r"/issues/$", whole, whole)
+    first = run("list-issues", "--limit", "2")
+    assert [i["id"] for i in first.json["items"]] == ["1", "2"] and first.json["next_cursor"]
+    second = run("list-issues", "--limit", "2", "--cursor", first.json["next_cursor"])
+    assert second.code == 0, second.err
+    assert [i["id"] for i in second.json["items"]] == ["3"] and "next_cursor" not in second.json
+    assert "cursor" not in standin.log[1]["query"]  # the same first page, asked for again
+
+
+def test_the_rest_of_a_cut_page_comes_before_the_next_page(run, standin):
+    more = '<x>; rel="next"; results="true"; cursor="0:3:0"'
+    standin.fail(r"/issues/$", _page(ISSUES[:3], more), _page(ISSUES[:3], more),
+                 _page(ISSUES[3:], '<x>; rel="next"; results="false"'))
+    first = run("list-issues", "--limit", "2")
+    second = run("list-issues", "--limit", "5", "--cursor", first.json["next_cursor"])
+    assert second.code == 0, second.err
+    assert [i["id"] for i in first.json["items"] + second.json["items"]] == ["1", "2", "3", "4"]
+    assert [e["query"].get("cursor") for e in standin.log] == [None, None, ["0:3:0"]]
+    assert "next_cursor" not in second.json
+
+
+def test_a_walk_cut_by_the_deadline_prints_what_it_has_and_where_to_go_on(run, standin):
+    more = '<x>; rel="next"; results="true"; cursor="0:2:0"'
+    standin.fail(r"/issues/$", _page(ISSUES[:2], more), Fault(delay=3.0), Fault(delay=3.0))
+    started = time.monotonic()
+    result = run("list-issues", "--limit", "4", "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == 0, result.err
+    assert [i["id"] for i in result.json["items"]] == ["1", "2"] and result.json["next_cursor"] == "0:2:0"
+    assert "--timeout" in result.err
+    assert len(standin.log) == 2 and elapsed < 1.8, elapsed
+
+
+def test_a_walk_inside_a_lookup_is_not_cut_short_into_a_wrong_answer(run, glitchtip):
+    """Finding a short id by walking the list needs the whole list: out of time is exit 6, not 'not found'."""
+    glitchtip.fail(r"^/api/0/organizations/acme/issues/$", Fault(200, b"[]"),  # the search: nothing (recorded)
+                   _page(ISSUES[:2], '<x>; rel="next"; results="true"; cursor="0:2:0"'), Fault(delay=3.0))
+    result = run("lookup-short-id", "BACKEND-C", "--timeout", "1")
+    assert result.code == 6 and "timed out" in result.error["message"]
+
+
+def test_a_hung_write_is_sent_once_and_the_hint_says_it_may_have_happened(run, standin):
+    standin.fail(r"^/api/0/organizations/acme/issues/17/$", Fault(delay=3.0), Fault(delay=3.0))
+    result = run("update-issue", "17", "--status", "resolved", "--allow-write", "--timeout", "1")
+    assert result.code == 6 and "timed out" in result.error["message"]
+    assert "may have been made" in result.error["hint"]
+    assert [e["method"] for e in standin.log] == ["PUT"]

@@ -135,8 +135,8 @@ def test_list_prints_the_envelope_and_follows_the_cursor(run, standin, entry):
     assert result.code == 0, result.err
     document = result.json
     assert document["count"] == 2 and len(document["items"]) == 2 and "next_cursor" not in document
-    sizes = [e["query"][entry.page_param] for e in standin.log]
-    assert sizes == [["5"], ["4"]]
+    for name in entry.page_params:
+        assert [e["query"][name] for e in standin.log] == [["5"], ["4"]], name
     assert "cursor" not in standin.log[0]["query"] and standin.log[1]["query"]["cursor"] == ["0:1:0"]
 
     standin.fail(r".", Fault(200, json.dumps([ONE]).encode(), more))

@@ -32,7 +32,8 @@ FAULTS = [
     ("429 short, twice", [Fault(429, b"{}", {"Retry-After": "1"})] * 2, "detail", 6, 2),
     ("429 without any header", [Fault(429, b"{}")], "detail", 6, 1),
     ("429 with Retry-After inf", [Fault(429, b"{}", {"Retry-After": "inf"})], "detail", 6, 1),
-    ("hang past the read timeout, twice", [Fault(delay=2.0)] * 2, "detail", 6, 2),
+    # The hang uses up the command's --timeout: no time is left for a retry.
+    ("hang past the timeout", [Fault(delay=3.0)] * 2, "detail in 1 s", 6, 1),
     ("connection reset, twice", [Fault(reset=True)] * 2, "detail", 6, 2),
     ("connection reset, then success", [Fault(reset=True)], "detail", 0, 2),
     ("HTML page with status 200", [Fault(200, b"<html><body>Sign in</body></html>", {"Content-Type": "text/html"})],
@@ -48,8 +49,10 @@ FAULTS = [
     ("cursor that repeats forever", [Fault(200, b"[" + ISSUE + b"]", LINK)] * 50, "list", 0, 2),
     ("empty page that says results=true", [Fault(200, b"[]", LINK)] * 50, "list", 0, 1),
 ]
-COMMANDS = {"detail": ["issue-detail", "17", "--timeout", "0.5"],
-            "list": ["list-issues", "--limit", "500", "--timeout", "0.5"]}
+# --timeout covers the whole command: 3 s leaves room for a retry after a quick failure or a short 429.
+COMMANDS = {"detail": ["issue-detail", "17", "--timeout", "3"],
+            "detail in 1 s": ["issue-detail", "17", "--timeout", "1"],
+            "list": ["list-issues", "--limit", "500", "--timeout", "3"]}
 
 
 @pytest.mark.parametrize("name, faults, command, code, requests", FAULTS, ids=[f[0] for f in FAULTS])
@@ -61,7 +64,7 @@ def test_fault(run, standin, monkeypatch, name, faults, command, code, requests)
     elapsed = time.monotonic() - started
     assert result.code == code, result.err
     assert len(standin.log) == requests
-    assert elapsed < 6
+    assert elapsed < 4.5  # the --timeout and a little more, whatever the fault
     assert "standin-token" not in result.out + result.err
     if code:
         assert result.out == ""

@@ -79,6 +79,20 @@ def test_issue_events(run, request, dialect):
 
 
 @pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
+def test_issue_events_page_by_page_lose_nothing(run, request, dialect):
+    """Sentry pages an issue's events by per_page, GlitchTip by limit: one at a time, both arrive."""
+    request.getfixturevalue(dialect)
+    first = run("issue-events", "17", "--limit", "1")
+    assert first.code == 0, first.err
+    assert first.json["count"] == 1 and first.json["next_cursor"]
+    second = run("issue-events", "17", "--limit", "1", "--cursor", first.json["next_cursor"])
+    assert second.code == 0, second.err
+    assert [e["url"] for e in first.json["items"] + second.json["items"]] == [
+        "http://127.0.0.1:5077/orders/1002", "http://127.0.0.1:5077/orders/1001"]
+    assert "next_cursor" not in second.json
+
+
+@pytest.mark.parametrize("dialect", ["standin", "glitchtip"])
 def test_event_detail_latest_with_stacktrace(run, request, dialect):
     request.getfixturevalue(dialect)
     result = run("event-detail", "latest", "--issue", "BACKEND-C", "--stacktrace")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sentry_skill.errors import RETRY_LATER, RateLimited
-from sentry_skill.retry import Retry, RetryPolicy
+from sentry_skill.retry import Deadline, Retry, RetryPolicy
 
 NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 POLICY = RetryPolicy(clock=lambda: NOW)
@@ -64,6 +64,48 @@ def test_the_policy_settings_are_the_rules():
     assert policy.after_status("GET", 3, 500, {}) is None
     assert policy.after_status("GET", 1, 503, {}) is None
     assert RetryPolicy(attempts=1).after_failure("GET", 1, "timed out") is None
+
+
+# -- the deadline: a retry only when it fits ------------------------------------
+
+class FakeClock:
+    def __init__(self, now=100.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_deadline_counts_down_on_its_clock():
+    clock = FakeClock()
+    deadline = Deadline(30.0, clock=clock)
+    assert deadline.left() == 30.0
+    clock.now += 29.5
+    assert deadline.left() == 0.5
+    clock.now += 1
+    assert deadline.left() == -0.5
+
+
+@pytest.mark.parametrize("what", FAILURES)
+def test_a_retry_after_a_failure_is_sent_only_when_it_fits(what):
+    # wait 0.5 s, then at least min_attempt (1 s) for the answer
+    assert POLICY.after_failure("GET", 1, what, left=1.5) == Retry(0.5, f"{what}; retrying once")
+    assert POLICY.after_failure("GET", 1, what, left=1.49) is None
+    assert POLICY.after_failure("GET", 1, what, left=0.0) is None  # a timeout used it all up
+    assert POLICY.after_failure("GET", 1, what, left=None) is not None  # no deadline
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_retry_after_a_gateway_status_is_sent_only_when_it_fits(status):
+    assert POLICY.after_status("GET", 1, status, {}, left=20.0) == Retry(0.5, f"HTTP {status}; retrying once")
+    assert POLICY.after_status("GET", 1, status, {}, left=1.0) is None  # the 503 itself is the answer
+
+
+def test_a_short_429_that_does_not_fit_is_reported_with_its_reset_time():
+    assert POLICY.after_status("GET", 1, 429, {"Retry-After": "3"}, left=4.0) == \
+        Retry(3.0, "rate limited; waiting 3.0s, then retrying once")
+    error = POLICY.after_status("GET", 1, 429, {"Retry-After": "3"}, left=3.5)
+    assert isinstance(error, RateLimited) and error.message.endswith("until 2023-11-14T22:13:23Z.")
 
 
 # -- 429 ---------------------------------------------------------------------
@@ -231,4 +273,45 @@ def test_client_stops_when_the_policy_says():
     session = FakeSession(FakeAnswer(503, {}), FakeAnswer(200, {}))
     with pytest.raises(Exception) as raised:
         make_client(session, RetryPolicy(attempts=1), sleeps).get("/x/")
+    assert raised.value.status == 503 and sleeps == [] and session.sent == 1
+
+
+class RecordingSession(FakeSession):
+    def request(self, *args, **kwargs):
+        self.timeouts = getattr(self, "timeouts", []) + [kwargs["timeout"]]
+        return super().request(*args, **kwargs)
+
+
+def test_each_get_waits_no_longer_than_the_deadline_allows():
+    from sentry_skill.client import SentryClient
+    clock = FakeClock()
+    session = RecordingSession(FakeAnswer(200, {}), FakeAnswer(200, {}), FakeAnswer(200, {}))
+    settings_ = SimpleNamespace(base_url="http://sentry.invalid", token="", token_hosts=set(), timeout=30.0,
+                                verbose=False, allow_write=True)
+    client = SentryClient(settings_, session=session, sleep=lambda s: None, log=lambda line: None,
+                          deadline=Deadline(30.0, clock=clock))
+    client.get("/x/")
+    clock.now += 26.0
+    client.get("/x/")
+    client.request("PUT", "/x/", json_body={})  # a write is sent whole: cutting it short would not undo it
+    assert session.timeouts == [(10.0, 30.0), (4.0, 4.0), (10.0, 30.0)]
+    clock.now += 5.0
+    with pytest.raises(Exception) as raised:
+        client.get("/x/")
+    assert raised.value.exit_code == RETRY_LATER and "ran out of time" in raised.value.message
+    assert session.sent == 3  # nothing is sent once the time is up
+
+
+def test_a_503_near_the_deadline_is_the_answer():
+    from sentry_skill.client import SentryClient
+    clock = FakeClock()
+    sleeps = []
+    session = FakeSession(FakeAnswer(503, {}), FakeAnswer(200, {}))
+    settings_ = SimpleNamespace(base_url="http://sentry.invalid", token="", token_hosts=set(), timeout=30.0,
+                                verbose=False, allow_write=False)
+    client = SentryClient(settings_, session=session, sleep=sleeps.append, log=lambda line: None,
+                          deadline=Deadline(30.0, clock=clock))
+    clock.now += 29.0
+    with pytest.raises(Exception) as raised:
+        client.get("/x/")
     assert raised.value.status == 503 and sleeps == [] and session.sent == 1

@@ -55,7 +55,9 @@ def _add_common(parser, suppress: bool) -> None:
     parser.add_argument("--max-bytes", type=_max_bytes, default=d(None), metavar="N",
                         help="fit the output in N bytes, least useful parts first, naming what was cut "
                              "(event output: 10000 by default; 0: no limit)")
-    parser.add_argument("--timeout", type=_timeout, default=d(None), metavar="SECONDS", help="per request (default 30)")
+    parser.add_argument("--timeout", type=_timeout, default=d(None), metavar="SECONDS",
+                        help="the whole command's time limit, retries included (default 30); "
+                             "a retry is sent only if it fits")
     parser.add_argument("--demo", action="store_true", default=d(False),
                         help="answer from bundled recorded responses, no network [env SENTRY_DEMO=1]")
     parser.add_argument("--allow-insecure-http", action="store_true", default=d(False),

@@ -4,6 +4,10 @@ Owns the base URL, the Authorization header (sent only to the configured host
 or its org's region), timeouts, retries (by the rules in retry.py), error
 mapping, Link-header pagination and the fallbacks to older paths for servers
 that lack the organization-scoped ones (GlitchTip, older self-hosted Sentry).
+
+--timeout is the command's deadline: every GET's connect and read timeouts are
+cut to what is left of it, and a retry is sent only if it fits. A write is
+sent whole, with the full --timeout: cutting it short would not undo it.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from urllib.parse import urlsplit
 import requests
 
 from . import __version__
-from .errors import (ApiError, AuthError, NotFound, RateLimited, RetryLater,
+from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
-from .pagination import next_cursor_from_link
-from .retry import RetryPolicy
+from .pagination import next_cursor_from_link, resume_cursor, split_cursor
+from .retry import Deadline, RetryPolicy
+from .routes import RouteMemory
 
+LACKS = "lacks "           # the routes memory keeps what a server lacks under this prefix
 MAX_PAGES = 100           # a walk never asks for more pages than this
 MAX_REDIRECTS = 3
 MAX_BODY_BYTES = 32 * 1024 * 1024  # no Sentry answer we read comes near this
@@ -47,7 +53,7 @@ class Response:
 
 
 class SentryClient:
-    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None):
+    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None, deadline=None):
         self.settings = settings
         self.api_root = settings.base_url + "/api/0"
         self.host = urlsplit(settings.base_url).netloc
@@ -55,11 +61,17 @@ class SentryClient:
         self.sleep = sleep
         self.retry_policy = retry or RetryPolicy()
         self.log = log or (lambda message: print(message, file=sys.stderr))
-        self.timeout = (min(10.0, settings.timeout), settings.timeout)
-        self._route_choice: dict[str, int] = {}
+        self.deadline = deadline or Deadline(settings.timeout)  # the client is made when a command starts
+        self.routes = RouteMemory(settings.base_url, getattr(settings, "route_cache", None))
         # What this server was found to lack, by name (issue_filters names them): learned from a
-        # refusal, so a command asks in the server's own form from then on.
-        self.lacks: set[str] = set()
+        # refusal and remembered with the routes, so later commands ask in the server's own form.
+        self.lacks: set[str] = {route[len(LACKS):] for route in self.routes.routes() if route.startswith(LACKS)}
+
+    def learn_lacks(self, names) -> None:
+        """Note what this server lacks, for this command and the next ones."""
+        for name in set(names) - self.lacks:
+            self.routes.learn(LACKS + name, 1)
+        self.lacks |= set(names)
 
     # -- single requests ---------------------------------------------------
 
@@ -72,9 +84,12 @@ class SentryClient:
             from .safety import WRITE_HINT
             raise WriteRefused(f"{method} refused: writes are not allowed.", hint=WRITE_HINT)
         for attempt in itertools.count(1):  # the policy says when to stop
+            if is_get and self.deadline.left() <= 0:
+                raise OutOfTime(f"{method} {self._display(url)} was not sent: the command ran out of time.",
+                                hint=self._timeout_hint())
             try:
                 response = self._send(method, url, params, json_body)
-                body = _read_body(response)
+                body = _read_body(response, self.deadline if is_get else None)
             except BodyTooLarge:
                 raise ApiError(f"{method} {self._display(url)} answered with more than {MAX_BODY_BYTES >> 20} MB.",
                                hint="Check --base-url; ask for less with --limit.") from None
@@ -82,12 +97,13 @@ class SentryClient:
                 kind = ("timed out" if isinstance(exc, requests.Timeout) else
                         "lost the connection mid-answer" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
                         else "could not connect")
-                retry = self.retry_policy.after_failure(method, attempt, kind)
+                left = self.deadline.left() if is_get else None
+                retry = self.retry_policy.after_failure(method, attempt, kind, left)
                 if retry is None:
-                    raise RetryLater(f"{method} {self._display(url)} {kind}.",
-                                     hint="Check the network and --base-url, then try again.") from None
+                    raise self._gave_up(method, url, kind, left) from None
             else:
-                retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers)
+                retry = self.retry_policy.after_status(method, attempt, response.status_code, response.headers,
+                                                       self.deadline.left() if is_get else None)
                 if isinstance(retry, RateLimited):
                     raise retry
                 if retry is None:
@@ -103,7 +119,7 @@ class SentryClient:
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
         response = self.session.request(method, url, params=params, json=json_body,
-                                        headers=headers, timeout=self.timeout,
+                                        headers=headers, timeout=self._timeouts(method),
                                         allow_redirects=False, stream=True)
         if response.is_redirect:
             # Follow only a same-host redirect of a GET: the token stays home and a
@@ -146,6 +162,28 @@ class SentryClient:
         """A notice for the user on stderr (a command's own: something was left out)."""
         self._note(message)
 
+    def _timeouts(self, method: str) -> tuple:
+        """(connect, read) seconds: --timeout, and for a GET no later than the command's deadline."""
+        limit = self.settings.timeout
+        if method == "GET":
+            limit = max(0.01, min(limit, self.deadline.left()))
+        return min(10.0, limit), limit
+
+    def _gave_up(self, method: str, url: str, kind: str, left: float | None) -> RetryLater:
+        """The error for a transient failure that is not retried (`left`: seconds to the deadline)."""
+        message = f"{method} {self._display(url)} {kind}."
+        if method != "GET":
+            return RetryLater(message, hint="The change may have been made all the same: check before sending it again.")
+        if not self.retry_policy.fits(self.retry_policy.wait, left):
+            return OutOfTime(message, hint=self._timeout_hint())
+        if kind == "timed out":
+            return RetryLater(message, hint=self._timeout_hint())
+        return RetryLater(message, hint="Check the network and --base-url, then try again.")
+
+    def _timeout_hint(self) -> str:
+        return (f"No answer within --timeout ({self.settings.timeout:g} s for the whole command, retries "
+                "included). Try again later, or raise --timeout.")
+
     def _note(self, message: str) -> None:
         """A line on stderr: retry notices, --verbose requests. Redacted like all output."""
         from .redact import redact_text
@@ -181,50 +219,77 @@ class SentryClient:
         A path that answers 405, or 404/500/501 with a page that is not JSON, is
         missing on this server (GlitchTip, older self-hosted Sentry), so the next
         candidate is tried. A candidate may be a callable, for a legacy path that
-        needs a lookup first. The choice is remembered per route, so a command
-        that asks twice pays for the probe once.
+        needs a lookup first. Which candidate works is remembered per method and
+        route, across commands (routes.py), so only the first command against a
+        host pays for the probe; if the remembered path is missing after all, the
+        candidates are tried again from the first.
         """
-        start = self._route_choice.get(route, 0)
+        key = f"{method} {route}"
+        start = min(self.routes.first(key), len(paths) - 1)
+        if start and self.settings.verbose:
+            self._note(f"this server lacks {route} (remembered); using the older path")
         for index in range(start, len(paths)):
             path = paths[index]() if callable(paths[index]) else paths[index]
             try:
                 response = self.request(method, path, params=params, json_body=json_body, scope=scope)
             except SentryError as exc:
-                # A missing route changed nothing, so trying the older path is not a retry.
-                if index + 1 < len(paths) and route_missing(exc, method):
+                if not route_missing(exc, method):
+                    raise
+                # A missing route changed nothing, so trying another path is not a retry.
+                if index + 1 < len(paths):
                     if self.settings.verbose:
                         self._note(f"{self._display(self.api_root + path)} is not served here; trying the older path")
-                    self._route_choice[route] = index + 1
+                    self.routes.learn(key, index + 1)
                     continue
+                if start:  # what was remembered no longer holds: the server changed
+                    self.routes.learn(key, 0)
+                    return self.request_first(route, paths, params, scope=scope, method=method,
+                                              json_body=json_body)
                 raise
-            self._route_choice[route] = index
             return response, path
         raise AssertionError("unreachable")  # pragma: no cover
 
     def paginate(self, paths, params=None, *, limit: int, cursor: str | None = None,
-                 page_param: str = "limit", max_page_size: int = 100, scope=None,
-                 route: str | None = None):
+                 page_param: str | tuple = "limit", max_page_size: int = 100, scope=None,
+                 route: str | None = None, partial: bool = False):
         """Walk `Link` pages until `limit` items; returns (items, next_cursor).
 
-        Each page asks for the largest size that does not overshoot `limit`. A
-        repeated cursor, an empty page or MAX_PAGES ends the walk.
+        Each page asks for the largest size that does not overshoot `limit`, in every
+        parameter of `page_param`. A page with more items than asked (a server that
+        ignores the size) is cut, and the cursor printed goes on with the rest of it.
+        A repeated cursor, an empty page or MAX_PAGES ends the walk; so does the
+        deadline when `partial` allows it and some items came (a list to print, not
+        a search that needs every item).
         """
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
+        size_names = (page_param,) if isinstance(page_param, str) else tuple(page_param)
+        cursor, skip = split_cursor(cursor)
         items: list = []
         seen: set = set()
         for _ in range(MAX_PAGES):
             query = dict(params or {})
-            query[page_param] = min(max_page_size, limit - len(items))
+            wanted = limit - len(items)
+            query.update((name, min(max_page_size, wanted + skip)) for name in size_names)
             if cursor:
                 query["cursor"] = cursor
-            response, path = self.request_first(route, candidates, query, scope=scope)
+            try:
+                response, path = self.request_first(route, candidates, query, scope=scope)
+            except OutOfTime:
+                if not (partial and items):
+                    raise
+                self._note(f"--timeout ran out after {len(items)} items; next_cursor goes on from there")
+                return items, resume_cursor(cursor, skip) if skip else cursor
             candidates = [path]
             page = response.data
             if not isinstance(page, list):
                 raise ApiError(f"Expected a list from {path}, got {type(page).__name__}.",
                                hint="Check --base-url: it must be the Sentry server's address.")
-            items.extend(page[: limit - len(items)])
+            fresh = page[skip:]
+            items.extend(fresh[:wanted])
+            if len(fresh) > wanted:  # never claim the end, nor skip past what was cut
+                return items, resume_cursor(cursor, skip + wanted)
+            skip = 0
             following = next_cursor_from_link(response.headers.get("Link"))
             if not page or not following:
                 return items, None
@@ -255,10 +320,13 @@ def _expect(data, kind, path):
     return data
 
 
-def _read_body(response) -> bytes:
-    """The whole body, within MAX_BODY_BYTES; a drop mid-body raises a transient error."""
+def _read_body(response, deadline=None) -> bytes:
+    """The whole body, within MAX_BODY_BYTES and the deadline; a drop mid-body raises a transient error."""
     chunks, size = [], 0
     for chunk in response.iter_content(READ_CHUNK):
+        if deadline is not None and deadline.left() <= 0:  # a body that trickles in past the deadline
+            response.close()
+            raise requests.exceptions.ReadTimeout("the command's deadline passed mid-answer")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             response.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, UsageError
+from .routes import cache_file
 
 DEFAULT_BASE_URL = "https://sentry.io"
 DEMO_BASE_URL = "https://demo.sentry.invalid"
@@ -49,6 +50,7 @@ class Settings:
     # Hosts the token may be sent to: the configured host and its org's region.
     token_hosts: set = field(default_factory=set)
     sources: dict = field(default_factory=dict)
+    route_cache: Path | None = None  # what servers lack (routes.py); None: remember nothing
 
     def require_org(self) -> str:
         if not self.org and not self.token and not self.demo:
@@ -210,6 +212,7 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
         demo=demo, timeout=float(timeout), allow_insecure_http=insecure,
         verbose=bool(getattr(args, "verbose", False)), token_hosts=token_hosts,
         sources={k: v for k, v in sources.items() if v},
+        route_cache=None if demo else cache_file(environ, home),
     )
 
 

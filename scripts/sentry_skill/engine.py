@@ -39,10 +39,15 @@ class Context:
 
     @cached_property
     def client(self):
-        from .client import SentryClient
+        """Made on first use, after the input checks and once the references (an issue URL may name
+        the org) are known. No token or no org is exit 3 before the HTTP stack loads: that alone
+        costs more than --help."""
         from .config import require_token
 
         require_token(self.settings)
+        self.org  # the property raises ConfigError when no org is configured
+        from .client import SentryClient
+
         session = self._session
         if self.settings.demo and session is None:
             from .demo import demo_session
@@ -59,8 +64,10 @@ class Context:
 
     @property
     def route(self) -> str:
-        """Requests of one route share the client's memory of which candidate path exists."""
-        return ISSUE_ROUTE if "{issue}" in (self.entry.path or "") else self.entry.name
+        """Requests of one route share the client's memory of which candidate path exists here:
+        every issue-scoped path is one route; any other is named by its path template."""
+        path = self.entry.path or ""
+        return ISSUE_ROUTE if "{issue}" in path else path
 
     def candidates(self, entry=None, **more) -> list:
         """An entry's path (this one's by default), then its fallback; a fallback that
@@ -141,7 +148,7 @@ def _list(ctx: Context) -> Result:
     entry, args = ctx.entry, ctx.args
     items, next_cursor = ctx.client.paginate(
         ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route)
+        scope=entry.scope, route=ctx.route, partial=True)
     fields = ctx.shown_fields
     return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor)
 

@@ -82,6 +82,10 @@ class RateLimited(RetryLater):
     type = "rate_limited"
 
 
+class OutOfTime(RetryLater):
+    """The command's --timeout ran out before an answer came: a list walk prints what it has."""
+
+
 class ApiError(SentryError):
     exit_code = API
     type = "api_error"

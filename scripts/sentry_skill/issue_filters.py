@@ -19,8 +19,8 @@ filtered is wrong (bulk-update-issues would change other projects' issues).
 `-1` answered with nothing is asked once more without it.
 
 `query_for` is the one function that decides, from what is wanted and what the
-server lacks. A memory of `lacks` per host makes the refused first request
-unnecessary the next time.
+server lacks. The client remembers `lacks` per host (routes.py), so the refused
+first request is not sent again the next time.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def send(client, org: str, wanted: Wanted, request, *, empty):
         learned = refusal(error, params) - lacks
         if not learned:
             raise
-        lacks |= learned
+        client.learn_lacks(learned)
         params = query_for(wanted, lacks, lookup)  # refuses a sort the server has no name for
         client.explain(f"this server lacks {', '.join(sorted(learned))}; asking again in its form")
         answer = request(params)
@@ -163,7 +163,7 @@ def send(client, org: str, wanted: Wanted, request, *, empty):
         client.explain("project=-1 found nothing; asking again without it")
         again = request(query_for(wanted, lacks | {MINUS_ONE}, lookup))
         if not empty(again):
-            lacks.add(MINUS_ONE)
+            client.learn_lacks({MINUS_ONE})
         answer = again
     return answer
 

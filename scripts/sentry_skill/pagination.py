@@ -1,9 +1,13 @@
-"""Reading Sentry's `Link` header, leniently.
+"""Reading Sentry's `Link` header, leniently, and the cursors the tool prints.
 
 Sentry sends `<url>; rel="next"; results="true"; cursor="..."`. Compatible
 servers differ: GlitchTip wraps the whole header in `{'...'}` and leaves the
 cursor out of entries whose results="false". Only `results` says whether more
 exists, so a next entry with results="false" ends the walk.
+
+A server that ignores the page size may send more items than --limit asked for.
+The rest of that page is not lost: the printed cursor is then the page's own
+cursor (empty for the first page) with `@skip<N>`, the items already shown.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 ENTRY_RE = re.compile(r"<(?P<url>[^>]*)>(?P<params>[^<]*)")
+SKIP_RE = re.compile(r"^(?P<cursor>.*)@skip(?P<skip>[0-9]{1,6})$")
 PARAM_RE = re.compile(r"""(?P<key>[A-Za-z_-]+)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^;,\s'"}]+))""")
 
 
@@ -41,3 +46,16 @@ def next_cursor_from_link(value: str | None) -> str | None:
             cursor = found[0] if found else None
         return cursor or None
     return None
+
+
+def resume_cursor(cursor: str | None, skip: int) -> str:
+    """A cursor that asks for the page at `cursor` again and passes over its first `skip` items."""
+    return f"{cursor or ''}@skip{skip}"
+
+
+def split_cursor(text: str | None) -> tuple[str | None, int]:
+    """(the server's cursor or None, items of that page to pass over)."""
+    match = SKIP_RE.match(text or "")
+    if not match:
+        return text or None, 0
+    return match.group("cursor") or None, int(match.group("skip"))

@@ -17,8 +17,15 @@ EVENT_READ = "event:read"
 PROJECT_READ = "project:read"
 ORG_READ = "org:read"
 # A server either has the organization-scoped issue paths or none of them, so
-# one probe decides for every issue-scoped GET of a command.
-ISSUE_ROUTE = "issue"
+# one probe decides for every issue-scoped request of that method.
+ISSUE_ROUTE = "/organizations/{org}/issues/{issue}/*"
+# The lookups, by their paths; each is also the route under which the client
+# remembers how far down its ways (below) this server must start.
+SHORT_ID_PATH = "/organizations/{org}/shortids/{short_id}/"
+EVENT_ID_PATH = "/organizations/{org}/eventids/{event}/"
+# Ways to a short id: 0 the lookup path, 1 the issue search with shortIdLookup=1,
+# 2 a walk of the issue list (GlitchTip's search answers [] for a short id).
+BY_SEARCH, BY_WALK = 1, 2
 SHORT_ID_SCAN_LIMIT = 1000  # issues walked when a server cannot look a short id up
 
 _lock = threading.Lock()
@@ -57,32 +64,41 @@ def get_issue_event(client, org: str, ref: IssueRef, which: str) -> dict:
 
 
 def lookup_short_id(client, org: str, short_id: str, scope: str = EVENT_READ) -> dict:
-    """Short id -> the issue object."""
-    try:
-        found = client.get_first("shortid", [f"/organizations/{seg(org)}/shortids/{seg(short_id)}/"],
-                                 scope=scope, expect=dict)
-    except SentryError as exc:
-        if not route_missing(exc):
-            raise
-        return _find_short_id_in_list(client, org, short_id, scope)
-    group = found.get("group") if isinstance(found, dict) else None
-    if isinstance(group, dict) and group.get("id"):
-        return group
-    if isinstance(found, dict) and found.get("groupId"):
-        return get_issue(client, org, IssueRef(str(found["groupId"]), False))
-    raise NotFound(f"No issue with short id {short_id} in {org}.")
+    """Short id -> the issue object, by the first way that works on this server. `scope` is
+    what a 403 names (a write's own, when the lookup is its first step)."""
+    route = f"GET {SHORT_ID_PATH}"
+    if client.routes.first(route) < BY_SEARCH:
+        try:
+            found = client.get(SHORT_ID_PATH.format(org=seg(org), short_id=seg(short_id)),
+                               scope=scope, expect=dict)
+        except SentryError as exc:
+            if not route_missing(exc):
+                raise
+            client.routes.learn(route, BY_SEARCH)
+        else:
+            group = found.get("group")
+            if isinstance(group, dict) and group.get("id"):
+                return group
+            if found.get("groupId"):
+                return get_issue(client, org, IssueRef(str(found["groupId"]), False))
+            raise NotFound(f"No issue with short id {short_id} in {org}.")
+    return _find_short_id_in_list(client, org, short_id, route, scope)
 
 
-def _find_short_id_in_list(client, org: str, short_id: str, scope: str = EVENT_READ) -> dict:
-    """For servers without /shortids/: ask the issue search, then walk the list."""
+def _find_short_id_in_list(client, org: str, short_id: str, route: str, scope: str = EVENT_READ) -> dict:
+    """For servers without /shortids/: ask the issue search (unless it is known not to help), then walk the list."""
     path = f"/organizations/{seg(org)}/issues/"
-    hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=scope, expect=list)
-    match = _match_short_id(hits, short_id)
-    if match:
-        return match
+    searched = client.routes.first(route) < BY_WALK
+    if searched:
+        hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=scope, expect=list)
+        match = _match_short_id(hits, short_id)
+        if match:
+            return match
     items, _ = client.paginate(path, {"query": ""}, limit=SHORT_ID_SCAN_LIMIT, scope=scope)
     match = _match_short_id(items, short_id)
     if match:
+        if searched:  # the search missed an issue that exists: it cannot find short ids here
+            client.routes.learn(route, BY_WALK)
         return match
     raise NotFound(f"No issue with short id {short_id} in {org}.",
                    hint="Check the short id; list-issues --query '' lists every issue.")
@@ -98,19 +114,22 @@ def _match_short_id(items, short_id: str):
 def lookup_event_id(client, org: str, event_id: str) -> dict:
     """Event id -> {"issueId", "project", "event"} with the full event; on older servers
     also "issue", the issue their search found."""
-    try:
-        found = client.get_first("eventid", [f"/organizations/{seg(org)}/eventids/{seg(event_id)}/"],
-                                 scope=ORG_READ, expect=dict)
-    except SentryError as exc:
-        if not route_missing(exc):
-            raise
-        hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ, expect=list)
-        if not isinstance(hits, list) or not hits:
-            raise NotFound(f"No event with id {event_id} in {org}.",
-                           hint="Events expire with the retention period; check the id.") from None
-        issue = hits[0]
-        event = get_issue_event(client, org, IssueRef(str(issue["id"]), False), event_id)
-        project = issue.get("project") or {}
-        return {"issueId": str(issue["id"]), "project": project.get("slug"), "event": event, "issue": issue}
-    return {"issueId": found.get("groupId"), "project": found.get("projectSlug"),
-            "event": found.get("event") or {}}
+    route = f"GET {EVENT_ID_PATH}"
+    if not client.routes.first(route):
+        try:
+            found = client.get(EVENT_ID_PATH.format(org=seg(org), event=seg(event_id)), scope=ORG_READ, expect=dict)
+        except SentryError as exc:
+            if not route_missing(exc):
+                raise
+            client.routes.learn(route, 1)
+        else:
+            return {"issueId": found.get("groupId"), "project": found.get("projectSlug"),
+                    "event": found.get("event") or {}}
+    hits = client.get(f"/organizations/{seg(org)}/issues/", {"query": event_id}, scope=EVENT_READ, expect=list)
+    if not hits:
+        raise NotFound(f"No event with id {event_id} in {org}.",
+                       hint="Events expire with the retention period; check the id.")
+    issue = hits[0]
+    event = get_issue_event(client, org, IssueRef(str(issue["id"]), False), event_id)
+    project = issue.get("project") or {}
+    return {"issueId": str(issue["id"]), "project": project.get("slug"), "event": event, "issue": issue}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .errors import WriteRefused
+from .resolve import ISSUE_ROUTE
 
 # Said to an agent: it must not switch writes on by itself, only show the change.
 WRITE_HINT = ("Writes are off. Show the user the change with --dry-run; only the user can allow writes "
@@ -28,7 +29,7 @@ class Write:
     params: dict = field(default_factory=dict)
     destructive: bool = False        # every DELETE and every bulk change: needs --confirm
     scope: str = "event:write"
-    route: str = "issue"
+    route: str = ISSUE_ROUTE          # the client's memory of which candidate path exists here
 
     def describe(self, api_root: str) -> dict:
         path = self.paths[0] if isinstance(self.paths[0], str) else self.paths[0]()

@@ -7,6 +7,7 @@ from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import ApiError, UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
 from ..output import Result
+from ..resolve import EVENT_ID_PATH
 from .common import select
 from .spec import ALL_FRAMES, Command, Opt
 
@@ -39,6 +40,8 @@ def event_detail(ctx) -> Result:
     project = check_slug(args.project, "Project") if args.project else None
     if ref and project:
         raise UsageError("Give --issue or --project, not both.")
+    if ref:
+        ctx.refs["issue"] = ref  # before the client is made: an issue URL's org is the one to check
 
     # The issue's short id, project and status come along, unless --fields leaves them out.
     wants_issue = not fields or any(name in fields for name in shape.EVENT_ISSUE_FIELDS)
@@ -104,7 +107,10 @@ COMMANDS = (
         "issue-events BACKEND-12 --limit 5",
         description="The issue's events, newest first.",
         path="/organizations/{org}/issues/{issue}/events/", fallback="/issues/{issue_id}/events/",
-        scope="event:read", refs=("issue",), page_param="per_page", limit=10,
+        # Sentry pages an issue's events by per_page and ignores limit (its API description
+        # and server code); GlitchTip pages them by limit and ignores per_page (recorded).
+        # Each honours one and ignores the other, so both are sent.
+        scope="event:read", refs=("issue",), page_param=("per_page", "limit"), limit=10,
         options=(Opt("--query", "event search, e.g. 'environment:production'", param="query"),),
         fields=tuple(shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(shape.EVENT_LIST_DEFAULT),
         shape=shape.shape_event_summary,
@@ -127,13 +133,13 @@ COMMANDS = (
         ),
         fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
         also=(("--project", f"GET {PROJECT_EVENT_PATH}", "project:read"),
-              ("an event id alone", "GET /organizations/{org}/eventids/{event}/", "org:read")),
+              ("an event id alone", f"GET {EVENT_ID_PATH}", "org:read")),
     ),
     Command(
         "lookup-event-id", "events", "event id -> its issue and project",
         "lookup-event-id 7306aab8480d4cd19eac0d61c840f15c",
         description="Find the issue and project of an event id, across the organization.",
-        path="/organizations/{org}/eventids/{event}/", fallback="/organizations/{org}/issues/?query={event}",
+        path=EVENT_ID_PATH, fallback="/organizations/{org}/issues/?query={event}",
         scope="org:read", refs=("event",),
         fields=shape.EVENT_LOOKUP_FIELDS, default_fields=shape.EVENT_LOOKUP_DEFAULT, shape=shape.shape_event_lookup,
     ),

@@ -6,6 +6,7 @@ from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import NotFound, UsageError
 from ..output import Result
+from ..resolve import SHORT_ID_PATH
 from . import bulk, triage
 from .common import MAX_LIMIT, time_params, whole_number
 from .spec import ALL_FRAMES, ENVIRONMENTS, TIME_RANGE, Command, Opt
@@ -33,7 +34,8 @@ def list_issues(ctx) -> Result:
 
     def request(filters):
         return client.paginate(ctx.candidates(), {**ctx.params, **filters}, limit=args.limit, cursor=args.cursor,
-                               page_param=entry.page_param, scope=entry.scope, route=ctx.route)
+                               page_param=entry.page_param, scope=entry.scope, route=ctx.route,
+                               partial=True)
 
     items, next_cursor = issue_filters.send(client, ctx.org, ctx.selection["filters"], request,
                                             empty=lambda answer: not answer[0])
@@ -146,7 +148,7 @@ COMMANDS = (
         "lookup-short-id", "issues", "short id -> issue (id, shortId, title, project, status)",
         "lookup-short-id BACKEND-12",
         description="Resolve a short id such as BACKEND-12 to its issue.",
-        path="/organizations/{org}/shortids/{short_id}/", scope="event:read", refs=("short_id",),
+        path=SHORT_ID_PATH, scope="event:read", refs=("short_id",),
         fields=ISSUE_FIELDS, default_fields=shape.LOOKUP_DEFAULT, run=lookup_short_id,
     ),
     Command(

@@ -100,7 +100,7 @@ class Command:
     scope: str | None = None         # what a 403 names
     refs: tuple = ()                 # positional references, by kind (REFS)
     options: tuple = ()              # Opt entries
-    page_param: str | None = None    # a list command's page-size parameter
+    page_param: str | tuple | None = None  # a list command's page-size parameter(s)
     limit: int = 25                  # a list command's default --limit
     fields: tuple = ()               # the field catalogue (--fields)
     default_fields: tuple = ()       # printed without --fields
@@ -127,6 +127,11 @@ class Command:
     @property
     def lists(self) -> bool:
         return self.page_param is not None
+
+    @property
+    def page_params(self) -> tuple:
+        """Every page-size parameter a list sends."""
+        return (self.page_param,) if isinstance(self.page_param, str) else tuple(self.page_param or ())
 
 
 # -- options several commands share ---------------------------------------------
