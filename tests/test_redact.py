@@ -523,3 +523,18 @@ def test_input_not_mutated_and_odd_inputs_never_raise():
     for junk in ("1" * 50_000, ":" * 50_000, "a." * 25_000, "x=" * 25_000, "a@" * 25_000):
         redact(junk)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_feedback_author_is_an_end_user_wherever_the_name_stands():
+    """contexts.feedback, the occurrence's evidence (data and labelled display) and the
+    issue's metadata all carry the author's name beside a contact email."""
+    kinds = Path(__file__).parent / "data" / "sentry-kinds"
+    for name in ("event_feedback", "issues"):
+        body = json.loads((kinds / f"{name}.json").read_text(encoding="utf-8"))
+        assert "Plantie McFeedback" in json.dumps(body)
+        text = json.dumps(redact(body))
+        assert "Plantie" not in text and "planted.feedback" not in text, name
+    event = redact(json.loads((kinds / "event_feedback.json").read_text(encoding="utf-8")))
+    shown = {item["name"]: item["value"] for item in event["occurrence"]["evidenceDisplay"]}
+    assert shown == {"contact_email": "[email]", "name": "[name]",
+                     "message": "The checkout button does nothing on the second try"}  # the feedback itself stays

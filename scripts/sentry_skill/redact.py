@@ -73,7 +73,7 @@ _PERSONAL_KEYS = re.compile(
     r"|(?P<name>(?:first|last|full|given|family|middle|display|customer|cardholder)name|surname)")
 _PERSONAL_MARKERS = {"phone": PHONE, "geo": GEO, "timezone": TIMEZONE, "avatar": AVATAR, "name": NAME}
 # Keys that say an object describes a person, so its `name` is that person's name.
-_PERSON_KEYS = frozenset({"email", "username", "ipaddress", "phone", "phonenumber"})
+_PERSON_KEYS = frozenset({"email", "contactemail", "username", "ipaddress", "phone", "phonenumber"})
 # People of the organization as Sentry and GlitchTip serialize them: a user (these keys
 # appear only on users), a member, or Sentry's actor form {"type": "user", "id", "name", "email"};
 # under _PEOPLE_KEYS every object with an id is one.
@@ -459,6 +459,12 @@ class _Redactor:
         tag = d.get("key")
         tag = tag.lower() if isinstance(tag, str) else None
         is_item = "value" in d  # a tag value item ({key, value[, name]}), not the tag header
+        # A labelled value ({"name": "contact_email", "value": ...}: an occurrence's evidence)
+        # is masked as its label would mask a key of that name; a bare "name" label is a person's name.
+        label = d.get("name") if is_item and tag is None and not names_are_data else None
+        label_marker = None
+        if isinstance(label, str):
+            label_marker = _key_marker(label) or (NAME if _norm(label) in ("name", "fullname") else None)
         person = not names_are_data and _is_org_person(d, parent)
         shown = person and self.named  # a member command shows its members' name and email
         name_marker = None
@@ -476,6 +482,8 @@ class _Redactor:
                 val = x  # as the server sent it
             elif marker:
                 val = _mask(x, marker)
+            elif label_marker and k == "value":
+                val = _mask(x, label_marker)
             elif tag is not None and is_item and k in ("value", "name"):
                 val = self.tag_value(tag, x, depth, d)
             else:
