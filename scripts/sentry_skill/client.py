@@ -60,7 +60,8 @@ class SentryClient:
         self.session = session or requests.Session()
         self.sleep = sleep
         self.retry_policy = retry or RetryPolicy()
-        self.log = log or (lambda message: print(message, file=sys.stderr))
+        # One write per line: the requests of one command run on threads, and their notes must not interleave.
+        self.log = log or (lambda message: sys.stderr.write(message + "\n"))
         self.deadline = deadline or Deadline(settings.timeout)  # the client is made when a command starts
         self.routes = RouteMemory(settings.base_url, getattr(settings, "route_cache", None))
         # What this server was found to lack, by name (issue_filters names them): learned from a
