@@ -61,13 +61,22 @@ CHANGE_OPTIONS = (
 )
 
 
+def _largest_unit(minutes: int) -> str:
+    """10080 -> 1w, 525600 -> 365d: the limit in the units the flag takes."""
+    for unit in ("w", "d", "h"):
+        if minutes % MINUTES[unit] == 0:
+            return f"{minutes // MINUTES[unit]}{unit}"
+    return f"{minutes}m"
+
+
 def _minutes(text: str, flag: str, most: int) -> int:
     match = DURATION_RE.match(text or "")
     if not match:
         raise UsageError(f"{flag} {text!r} is not a duration.", hint="Use a number and a unit: 30m, 2h, 7d, 1w.")
     minutes = int(match.group(1)) * MINUTES[match.group(2)]
     if minutes > most:
-        raise UsageError(f"{flag} {text} is longer than the server takes.", hint=f"Use at most {most} minutes.")
+        raise UsageError(f"{flag} {text} is longer than the server takes.",
+                         hint=f"Use at most {most} minutes ({_largest_unit(most)}).")
     return minutes
 
 
