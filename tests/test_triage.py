@@ -1,5 +1,6 @@
 """Triage writes: the safety switch, the exact bodies, bulk rules, no retries."""
 
+import base64
 import json
 
 import pytest
@@ -351,7 +352,9 @@ def test_assign_me_is_the_token_s_user(run, standin):
 
 
 def test_assign_me_with_an_organization_token_is_refused_before_any_request(run, standin, monkeypatch):
-    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntrys_eyJvcmciOiJhY21lIn0_secretpart")
+    # A made-up organization token: the payload {"org": "acme"}, and a fake secret part.
+    payload = base64.b64encode(b'{"org": "acme"}').decode().rstrip("=")
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", f"sntrys_{payload}_fakesecret")
     result = run("update-issue", "17", "--assign", "me", "--dry-run")
     assert result.code == 2 and "organization token" in result.error["message"]
     assert standin.log == []
