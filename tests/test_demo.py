@@ -52,3 +52,13 @@ def test_every_project_is_one_request_as_on_sentry_io(run, offline):
     assert [line for line in result.err.splitlines() if " GET " in line] == [
         line for line in result.err.splitlines() if "project=-1" in line]
     assert offline == []
+
+
+def test_whoami_and_assign_me_answer_from_the_sample(run, offline):
+    result = run("--demo", "whoami")
+    assert result.code == 0, result.err
+    assert result.json["user"] == "user:1" and result.json["name"] == "Alice Admin"
+    assert "0000000000" not in result.out  # the recorded answer's (zeroed) token never shows
+    result = run("--demo", "update-issue", "BACKEND-C", "--assign", "me", "--dry-run")
+    assert result.json["body"] == {"assignedTo": "user:1"}
+    assert offline == []

@@ -56,6 +56,8 @@ class DemoAdapter(BaseAdapter):
     def route(self, method, path, query, payload=None):
         if method != "GET":
             return self.write(method, path, query, payload)
+        if path in ("/api/0/", "/api/0/users/me/"):  # who the token is: the recorded admin (whoami, --assign me)
+            return 200, _load("api_root" if path == "/api/0/" else "users_me"), {}
         m = re.fullmatch(r"/api/0/organizations/acme/issues/", path)
         if m:
             return self.issue_list(path, query)
