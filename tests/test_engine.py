@@ -83,3 +83,14 @@ def test_a_list_entry_pages_with_its_own_parameter_and_default(run, standin, pro
     assert standin.log[0]["query"] == {"query": ["level:error"], "per_page": ["1"]}
     help_text = run("events-probe", "--help").out
     assert "(default 7)" in help_text and "example: events-probe" in help_text
+
+
+def test_an_operation_the_server_lacks_is_exit_7_not_try_again_later(run, standin, probes):
+    # GlitchTip's answer to an API path it has no route for: its SPA catch-all fails with an
+    # HTML 500 (recorded: project_users, release_deploys_list).
+    page = b"<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n</html>\n"
+    standin.fail(r"^/api/0/projects/acme/backend/$", Fault(500, page, {"Content-Type": "text/html"}))
+    result = run("project-probe", "backend")
+    assert result.code == 7 and result.out == ""
+    assert result.error["type"] == "unsupported" and "does not support GET" in result.error["message"]
+    assert "troubleshooting" in result.error["hint"] and len(standin.log) == 1

@@ -43,7 +43,8 @@ FAULTS = [
     ("JSON of the wrong type", [Fault(200, b"[1, 2, 3]")], "detail", 7, 1),
     ("body cut mid-answer, twice", [Fault(200, b'{"id":"17","ti', CUT)] * 2, "detail", 6, 2),
     ("huge body", [Fault(200, BIG)], "list", 7, 1),
-    ("404 as an HTML page", [Fault(404, b"<html>Not Found</html>", {"Content-Type": "text/html"})], "list", 5, 1),
+    # No API answer where the only path is: an operation this server lacks (GlitchTip's 404 page), or no Sentry at all.
+    ("404 as an HTML page", [Fault(404, b"<html>Not Found</html>", {"Content-Type": "text/html"})], "list", 7, 1),
     ("401", [Fault(401, b'{"detail":"Invalid token"}')], "detail", 4, 1),
     ("400 with a list detail", [Fault(400, b'{"detail":[{"msg":"bad query"}]}')], "list", 7, 1),
     ("cursor that repeats forever", [Fault(200, b"[" + ISSUE + b"]", LINK)] * 50, "list", 0, 2),

@@ -246,7 +246,7 @@ class SentryClient:
                     self.routes.learn(key, 0)
                     return self.request_first(route, paths, params, scope=scope, method=method,
                                               json_body=json_body)
-                raise
+                raise unsupported(exc, method, self._display(self.api_root + path)) from None
             return response, path
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -311,6 +311,18 @@ class SentryClient:
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
+
+
+def unsupported(exc: SentryError, method: str, where: str) -> ApiError:
+    """No candidate path exists on this server: an operation it lacks (GlitchTip answers an
+    HTML page or 405 there), not something to try again later."""
+    error = ApiError(f"This server does not support {method} {where}: it answered {exc.status} with no API "
+                     "answer, as servers without this part of Sentry's API do.", status=exc.status,
+                     hint="GlitchTip and older self-hosted Sentry lack some operations "
+                          "(references/troubleshooting.md says which); or --base-url is not a Sentry server.")
+    error.type = "unsupported"
+    error.json_body = False
+    return error
 
 
 def _expect(data, kind, path):
