@@ -21,7 +21,7 @@ from typing import NamedTuple
 import pytest
 
 import audit_corpus as corpus
-from sentry_skill import shape
+from sentry_skill import event_shape, shape
 from sentry_skill.commands import TABLE
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
@@ -43,7 +43,7 @@ EVENT_FULL = ("--stacktrace", "--breadcrumbs", "100", "--max-bytes", "0")  # not
 EVENT_MODES = BASE + [
     ("--stacktrace",), ("--breadcrumbs", "100"),
     EVENT_FULL + ("--format", "jsonl"), EVENT_FULL + ("--format", "table"),
-    ("--fields", ",".join(shape.EVENT_FIELDS), "--max-bytes", "0"),
+    ("--fields", ",".join(event_shape.EVENT_FIELDS), "--max-bytes", "0"),
 ]
 NAMES = list(corpus.ISSUES)
 
@@ -152,7 +152,7 @@ def _plan_event_detail_by_id_alone():
 
 
 def _plan_lookup_event_id():
-    modes = BASE + [("--fields", ",".join(shape.EVENT_LOOKUP_FIELDS))]
+    modes = BASE + [("--fields", ",".join(event_shape.EVENT_LOOKUP_FIELDS))]
     for (name, event_id), mode in rotate(_events(), [RAW], modes):
         yield ("lookup-event-id", event_id), mode, name, [event_id]
 

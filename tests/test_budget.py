@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from sentry_skill import budget, shape
+from sentry_skill import budget, event_shape, shape
 from server_model import recorded
 from standin import Fault
 
@@ -25,7 +25,7 @@ def test_small_documents_are_untouched():
 
 
 def test_vars_go_first_and_the_cut_is_named():
-    doc = shape.shape_event(big_event(6), stacktrace=True)
+    doc = event_shape.shape_event(big_event(6), stacktrace=True)
     full = budget.size(doc)
     fitted = budget.fit(doc, full - 200)
     assert fitted["trimmed"][0].startswith("variables of")
@@ -36,7 +36,7 @@ def test_vars_go_first_and_the_cut_is_named():
 
 
 def test_deep_stack_keeps_innermost_frames_and_says_how_many_went():
-    doc = shape.shape_event(big_event(60), stacktrace=True, breadcrumbs=10)
+    doc = event_shape.shape_event(big_event(60), stacktrace=True, breadcrumbs=10)
     fitted = budget.fit(doc, 4000)
     assert budget.size(fitted) <= 4000
     assert fitted["stacktrace"][0]["omittedFrames"] > 0
@@ -72,7 +72,7 @@ def test_list_drops_trailing_items_and_the_cursor(run, standin):
 
 
 def test_impossible_budget_says_so():
-    doc = shape.shape_event(big_event(3), stacktrace=True)
+    doc = event_shape.shape_event(big_event(3), stacktrace=True)
     fitted = budget.fit(doc, 200)
     assert fitted["trimmed"][-1] == f"still {budget.size(fitted)} bytes: raise --max-bytes to see it whole"
     assert set(fitted) == {"eventID", "title", "exceptions", "frame", "trimmed"}
@@ -115,16 +115,16 @@ ISSUES = [recorded("flask_orders_issue"), recorded("express_typeerror_issue"),
 def _document(event, issue, stacktrace, breadcrumbs):
     """What event-detail (no issue) or issue-detail --latest-event prints before the budget."""
     if issue is None:
-        result = Result(event, lambda e: shape.shape_event(e, stacktrace=stacktrace, breadcrumbs=breadcrumbs))
+        result = Result(event, lambda e: event_shape.shape_event(e, stacktrace=stacktrace, breadcrumbs=breadcrumbs))
     else:
         result = Result({"issue": issue, "latestEvent": event},
-                        lambda both: shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
+                        lambda both: event_shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
                                                                   both["latestEvent"], stacktrace=stacktrace))
     return build(result, raw=False, redact_on=True, max_bytes=0)
 
 
 def test_there_are_many_real_event_bodies():
-    kinds = {shape.normalize_event(e).get("type") for _, e in EVENTS}
+    kinds = {event_shape.normalize_event(e).get("type") for _, e in EVENTS}
     assert len(EVENTS) >= 20 and {"error", "default", "transaction", "csp", "generic"} <= kinds
 
 

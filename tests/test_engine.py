@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from sentry_skill import commands, shape
+from sentry_skill import commands, event_shape
 from sentry_skill.commands.spec import Command, Opt
 from standin import Fault
 
@@ -32,7 +32,7 @@ EVENT_LIST = Command(
     "events-probe", "probes", "a project's events", "events-probe",
     path="/projects/{org}/backend/events/", scope="project:read", page_param="per_page", limit=7,
     options=(Opt("--query", "search", param="query"),),
-    fields=tuple(shape.EVENT_SUMMARY_FIELDS), default_fields=("eventID",), shape=shape.shape_event_summary,
+    fields=tuple(event_shape.EVENT_SUMMARY_FIELDS), default_fields=("eventID",), shape=event_shape.shape_event_summary,
 )
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sentry_skill import shape
+from sentry_skill import event_shape, shape
 from sentry_skill.output import Result, build, parse_fields, prune, render
 from sentry_skill.errors import UsageError
 
@@ -17,7 +17,7 @@ PREFIXES = ["flask_login", "flask_checkout", "flask_orders", "flask_import", "fl
 def issue_with_latest_event(issue, event):
     """What issue-detail --latest-event hands to the output stage."""
     return Result({"issue": issue, "latestEvent": event},
-                  lambda both: shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
+                  lambda both: event_shape.shape_issue_with_event(both["issue"], shape.ISSUE_DETAIL_DEFAULT,
                                                             both["latestEvent"]))
 
 

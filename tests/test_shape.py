@@ -3,14 +3,14 @@
 import json
 from pathlib import Path
 
-from sentry_skill import shape
+from sentry_skill import event_shape, shape
 
 
 def test_code_line_from_context_when_context_line_is_missing():
     frame = {"filename": "app.py", "lineNo": 3, "function": "f", "inApp": True,
              "context": [[2, "a = 1"], [3, "    boom()"], [4, "b = 2"]]}
     event = {"entries": [{"type": "exception", "data": {"values": [{"type": "E", "stacktrace": {"frames": [frame]}}]}}]}
-    assert shape.culprit_frame(event) == {"file": "app.py", "line": 3, "function": "f", "code": "boom()"}
+    assert event_shape.culprit_frame(event) == {"file": "app.py", "line": 3, "function": "f", "code": "boom()"}
 
 
 def test_events_of_every_kind_shape_without_error():
@@ -24,11 +24,11 @@ def test_events_of_every_kind_shape_without_error():
         {"event_id": "a" * 32, "date_created": "2026-11-23T00:00:00Z", "tags": [["environment", "prod"]]},
     ]
     for event in kinds:
-        out = shape.shape_event(event, stacktrace=True, breadcrumbs=3)
+        out = event_shape.shape_event(event, stacktrace=True, breadcrumbs=3)
         assert isinstance(out, dict)
-        summary = shape.shape_event_summary(event, shape.EVENT_LIST_DEFAULT)
+        summary = event_shape.shape_event_summary(event, event_shape.EVENT_LIST_DEFAULT)
         assert isinstance(summary, dict)
-    assert shape.shape_event_summary(kinds[-1], ["eventID", "environment"]) == {"eventID": "a" * 32, "environment": "prod"}
+    assert event_shape.shape_event_summary(kinds[-1], ["eventID", "environment"]) == {"eventID": "a" * 32, "environment": "prod"}
 
 
 def test_clip_marks_what_it_cut():
@@ -60,12 +60,12 @@ def test_csp_and_generic_events_say_what_they_are():
     csp = {"type": "csp", "title": "Blocked 'script' from 'evil.example'",
            "entries": [{"type": "csp", "data": {"blocked_uri": "https://evil.example/x.js",
                                                 "violated_directive": "script-src 'self'", "extra": "x"}}]}
-    out = shape.shape_event(csp)
+    out = event_shape.shape_event(csp)
     assert out["csp"]["blocked_uri"] == "https://evil.example/x.js"
     assert out["csp"]["violated_directive"] == "script-src 'self'"
     generic = {"type": "generic", "title": "N+1 Query",
                "occurrence": {"issueTitle": "N+1 Query", "evidenceDisplay": [
                    {"name": "Offending Spans", "value": "SELECT * FROM users WHERE id = %s", "important": True}]}}
-    out = shape.shape_event(generic)
+    out = event_shape.shape_event(generic)
     assert out["evidence"] == {"Offending Spans": "SELECT * FROM users WHERE id = %s"}
-    assert shape.shape_event({"type": "transaction", "transaction": "GET /api"})["transaction"] == "GET /api"
+    assert event_shape.shape_event({"type": "transaction", "transaction": "GET /api"})["transaction"] == "GET /api"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import shape
+from .. import event_shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import ApiError, UsageError
 from ..ids import check_slug, parse_event_id, parse_issue
@@ -44,7 +44,7 @@ def event_detail(ctx) -> Result:
         ctx.refs["issue"] = ref  # before the client is made: an issue URL's org is the one to check
 
     # The issue's short id, project and status come along, unless --fields leaves them out.
-    wants_issue = not fields or any(name in fields for name in shape.EVENT_ISSUE_FIELDS)
+    wants_issue = not fields or any(name in fields for name in event_shape.EVENT_ISSUE_FIELDS)
     client, issue = ctx.client, None
     if ref:
         ctx.refs["issue"] = ref
@@ -67,7 +67,7 @@ def event_detail(ctx) -> Result:
     elif project:
         event = client.get(ctx.expand(PROJECT_EVENT_PATH, project=project, event=event_id),
                            scope=PROJECT_READ, expect=dict)
-        group = shape.normalize_event(event).get("groupID")
+        group = event_shape.normalize_event(event).get("groupID")
         if wants_issue and group:
             issue = _issue_of(ctx, str(group))
     else:
@@ -77,9 +77,9 @@ def event_detail(ctx) -> Result:
             issue = _issue_of(ctx, str(found["issueId"]))
 
     def shape_one(both):
-        compact = shape.shape_event(both["event"], stacktrace=stacktrace, breadcrumbs=breadcrumbs,
+        compact = event_shape.shape_event(both["event"], stacktrace=stacktrace, breadcrumbs=breadcrumbs,
                                     all_frames=args.all_frames)
-        return select(shape.with_issue_facts(compact, both["issue"]), fields)
+        return select(event_shape.with_issue_facts(compact, both["issue"]), fields)
     # Redacted together, shaped together.
     return Result({"event": event, "issue": issue}, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
@@ -112,8 +112,8 @@ COMMANDS = (
         # Each honours one and ignores the other, so both are sent.
         scope="event:read", refs=("issue",), page_param=("per_page", "limit"), limit=10,
         options=(Opt("--query", "event search, e.g. 'environment:production'", param="query"),),
-        fields=tuple(shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(shape.EVENT_LIST_DEFAULT),
-        shape=shape.shape_event_summary,
+        fields=tuple(event_shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(event_shape.EVENT_LIST_DEFAULT),
+        shape=event_shape.shape_event_summary,
     ),
     Command(
         "event-detail", "events", "one event: exception, culprit frame, context",
@@ -131,7 +131,7 @@ COMMANDS = (
             ALL_FRAMES,
             Opt("--breadcrumbs", "add the last N breadcrumbs", type=int, default=0, metavar="N"),
         ),
-        fields=tuple(shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
+        fields=tuple(event_shape.EVENT_FIELDS), run=event_detail, budget=DEFAULT_EVENT_MAX_BYTES,
         also=(("--project", f"GET {PROJECT_EVENT_PATH}", "project:read"),
               ("an event id alone", f"GET {EVENT_ID_PATH}", "org:read")),
     ),
@@ -141,6 +141,6 @@ COMMANDS = (
         description="Find the issue and project of an event id, across the organization.",
         path=EVENT_ID_PATH, fallback="/organizations/{org}/issues/?query={event}",
         scope="org:read", refs=("event",),
-        fields=shape.EVENT_LOOKUP_FIELDS, default_fields=shape.EVENT_LOOKUP_DEFAULT, shape=shape.shape_event_lookup,
+        fields=event_shape.EVENT_LOOKUP_FIELDS, default_fields=event_shape.EVENT_LOOKUP_DEFAULT, shape=event_shape.shape_event_lookup,
     ),
 )

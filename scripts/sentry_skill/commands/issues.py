@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import issue_filters, shape
+from .. import event_shape, issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import NotFound, UsageError
 from ..output import Result
@@ -87,7 +87,7 @@ def issue_detail(ctx) -> Result:
         return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields(ctx)))
     # Both parts are redacted together, then shaped side by side.
     return Result({"issue": answers[0], "latestEvent": answers[1]},
-                  lambda both: shape.shape_issue_with_event(both["issue"], issue_fields(ctx), both["latestEvent"],
+                  lambda both: event_shape.shape_issue_with_event(both["issue"], issue_fields(ctx), both["latestEvent"],
                                                             stacktrace=args.stacktrace, all_frames=args.all_frames),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
