@@ -20,7 +20,7 @@ SECOND_RUN = [
     (["list-issues"], 1),
     (["issue-detail", "BACKEND-C", "--latest-event"], 3),  # the walk for the short id, the issue, its event
     (["issue-events", "BACKEND-C"], 2),
-    (["event-detail", "latest", "--issue", "BACKEND-C"], 3),   # the walk, the event, its issue (shortId, status)
+    (["event-detail", "latest", "--issue", "BACKEND-C"], 2),   # the walk (which finds the issue too), the event
     (["event-detail", EVENT], 2),                          # the search by event id, the event
     (["lookup-short-id", "BACKEND-C"], 1),
     (["lookup-event-id", EVENT], 1),

@@ -43,8 +43,19 @@ def numeric_issue_id(client, org: str, ref: IssueRef, scope: str = EVENT_READ) -
     cache = client.__dict__.setdefault("_short_ids", {})
     with _lock:
         if ref.value not in cache:
-            cache[ref.value] = str(lookup_short_id(client, org, ref.value, scope=scope)["id"])
+            issue = lookup_short_id(client, org, ref.value, scope=scope)
+            cache[ref.value] = str(issue["id"])
+            client.__dict__.setdefault("_short_id_issues", {})[ref.value] = issue
         return cache[ref.value]
+
+
+def issue_found_by_lookup(client, org: str, ref: IssueRef) -> dict | None:
+    """The issue that a short-id lookup returned, where this server needs that lookup anyway
+    (it lacks the organization-scoped issue paths): asking for the issue again would repeat it."""
+    if not ref.is_short_id or not client.routes.first(f"GET {ISSUE_ROUTE}"):
+        return None
+    numeric_issue_id(client, org, ref)
+    return client.__dict__.get("_short_id_issues", {}).get(ref.value)
 
 
 def issue_paths(client, org: str, ref: IssueRef, suffix: str = "") -> list:

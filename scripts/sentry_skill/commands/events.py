@@ -91,10 +91,15 @@ def _issue_of(ctx, issue_id: str | None = None):
     from ..errors import SentryError
     from ..ids import IssueRef
 
+    from ..resolve import issue_found_by_lookup
+
     if issue_id is not None:
         ctx.refs["issue"] = IssueRef(issue_id, False)
     entry = find("issue-detail")
     try:
+        found = issue_found_by_lookup(ctx.client, ctx.org, ctx.refs["issue"])
+        if found is not None:
+            return found
         return ctx.client.get_first(ctx.route, ctx.candidates(entry), scope=entry.scope, expect=dict)
     except SentryError as error:
         ctx.client.note(f"the event's issue is not shown ({error.message} {error.hint or ''})".rstrip())
