@@ -7,7 +7,8 @@ applications put them (as in the bodies recorded from a real GlitchTip, copied
 into tests/data/real, see its README.md): exception values, titles, messages,
 breadcrumbs, frame variables and source lines, request url/query/body/env, tags,
 contexts, the user object, extra, fingerprints, dist, sdk options, keys, JSON
-inside strings, URL-encoded forms, and the issue bodies (title, culprit,
+inside strings, URL-encoded forms, the secret key and secret DSN of client keys,
+and the issue bodies (title, culprit,
 metadata, assignee, releases, tag top values, activity). Besides secrets: phone
 numbers, end users' names, places (city, region, coordinates) and timezones, and
 the people of the organization, whole as Sentry serializes them (name, email,
@@ -26,7 +27,7 @@ token's tail), so a half-redacted value is caught too.
 Public: PLANTED, PLACES, NEEDLES, SERVED (planted in bodies the router serves),
 ERROR_BODIES (error answers quoting secrets), RECORDED_PLANTED, ISSUES, EVENT_IDS,
 SURVIVE, REDACTED_FORMS, issue(name), issue_list(project=None), event(name),
-event_list(name), leaks(text), CorpusRouter (the tests' server model serving
+event_list(name), keys(dialect), leaks(text), CorpusRouter (the tests' server model serving
 these bodies, for tests/standin.py).
 """
 
@@ -36,6 +37,7 @@ import base64
 import copy
 import json
 
+import server_keys
 from server_model import DETAILED, ServerModel, recorded, spec_person
 
 PLANTED: list[str] = []          # every planted value, in planting order
@@ -712,6 +714,25 @@ def _build() -> None:
 _build()
 
 
+def _plant_keys(keys: list, dialect: str) -> list:
+    """Client keys whose secret DSN holds a planted secret key, as Sentry's does (spec:
+    `public:secret@host`), and, where Sentry sends it, the secret key itself. The public
+    DSN is left as the server sent it: it is meant to show."""
+    p = Planter(f"keys-{dialect}")
+    for n, key in enumerate(keys):
+        secret = p.dsn_key(f"secret key {n}")
+        scheme, _, rest = key["dsn"]["public"].partition("://")
+        public_key, _, host = rest.partition("@")
+        key["dsn"]["secret"] = f"{scheme}://{public_key}:{secret}@{host}"
+        if dialect == "sentry":
+            key["secret"] = secret
+    return keys
+
+
+_BODIES["keys_sentry"] = _plant_keys(server_keys.spec_keys()["list"], "sentry")
+_BODIES["keys_glitchtip"] = _plant_keys(recorded("project_keys"), "glitchtip")
+
+
 def _build_error_bodies() -> dict:
     """JSON error answers that quote secrets back (status -> body)."""
     p = Planter("error-body")
@@ -752,6 +773,11 @@ def event(name: str) -> dict:
     return copy.deepcopy(_BODIES[f"{name}_event"])
 
 
+def keys(dialect: str) -> list:
+    """The client keys of `backend` in a dialect, their secrets planted."""
+    return copy.deepcopy(_BODIES[f"keys_{dialect}"])
+
+
 def event_list(name: str) -> list:
     """The events of an issue (snake_case, as GlitchTip's `/events/` answers)."""
     return copy.deepcopy(_BODIES[f"{name}_events"])
@@ -769,6 +795,9 @@ class CorpusRouter(ServerModel):
         if name not in self._PLANTED_AS:  # nothing planted (the token's own user): the recorded body
             return super().body(name)
         return copy.deepcopy(_BODIES[self._PLANTED_AS[name]])
+
+    def keys_body(self, dialect):
+        return keys(dialect)
 
 
 _UNTAGGED = [n for n in NEEDLES if "audit" not in n.lower()]  # IPs, cards, hex, DSN keys, Basic

@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from server_keys import Keys
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -110,6 +111,12 @@ ROUTES = [
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
     ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),                # recorded: team_detail
+    # Client keys: a key id is a dashed UUID on GlitchTip (its `{uuid:key_id}` route); any other id is
+    # no route, and a write to a path without a route meets Django's CSRF check (as for issues above).
+    ("glitchtip", "DELETE", "/api/0/projects/acme/{project}/keys/{key_id:nouuid}/", "csrf_403"),
+    ("both", "GET", "/api/0/projects/acme/{project}/keys/", "project_keys"),     # spec; recorded: project_keys
+    ("both", "POST", "/api/0/projects/acme/{project}/keys/", "project_key_create"),  # spec; recorded: project_key_create
+    ("both", "DELETE", "/api/0/projects/acme/{project}/keys/{key_id}/", "project_key_delete"),  # spec; recorded: project_key_delete
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -120,7 +127,8 @@ for _prefix in (ORG + "/issues/{issue}/", "/api/0/issues/{issue:int}/"):
                ("both", "GET", _prefix + "events/", "issue_events"),
                ("both", "GET", _prefix + "events/{which}/", "issue_event")]
 
-FIELDS = {"": "[^/]+", "int": r"\d+", "word": r"(?!\d+/)[^/]+", "hex32": "[0-9a-f]{32}", "any": ".*"}
+FIELDS = {"": "[^/]+", "int": r"\d+", "word": r"(?!\d+/)[^/]+", "hex32": "[0-9a-f]{32}", "any": ".*",
+          "nouuid": r"(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/)[^/]+"}
 
 
 def _compile(template: str) -> re.Pattern:
@@ -142,7 +150,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes):
+class ServerModel(Writes, Keys):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"

@@ -23,6 +23,7 @@ import pytest
 import audit_corpus as corpus
 from sentry_skill import event_shape, shape
 from sentry_skill.commands import TABLE
+from sentry_skill.commands.keys import KEY_FIELDS
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
@@ -30,7 +31,7 @@ from standin import TOKEN, Fault, StandIn
 READ_COMMANDS = {entry.name for entry in TABLE if not entry.writes}
 # The flags that change what a read command prints (formats, parts, selections) or how it fetches.
 MODE_FLAGS = {"--raw", "--format", "jsonl", "table", "--fields", "--stacktrace", "--breadcrumbs", "--max-bytes",
-              "--latest-event", "--project"}
+              "--latest-event", "--project", "--show-secrets", "--no-redact"}
 DIALECTS = ("sentry", "glitchtip")
 MIN_RUNS = 150
 
@@ -163,6 +164,24 @@ def _plan_whoami():
         yield ("whoami",), mode, None, ["[secret]"] if mode == RAW else ["user:1", "Alice Admin"]
 
 
+def _plan_list_keys(dialect):
+    """The public DSN shows; the planted secret key and secret DSN never do: not in --raw, not
+    with --no-redact (which the key commands do not take for --show-secrets), and --show-secrets
+    without writes allowed is refused (exit 8) before any request."""
+    keys = corpus.keys(dialect)
+    modes = [RAW, ("--raw", "--no-redact"), ("--fields", ",".join(KEY_FIELDS)), ("--no-redact",), *BASE]
+    for mode in modes:
+        if "table" in mode:  # a list's table cuts cells at 60 characters: the ids show whole
+            survive = [key["id"] for key in keys]
+        else:
+            survive = [key["dsn"]["public"] for key in keys]
+        if "--raw" in mode or "--fields" in mode:
+            survive.append("[secret]")
+        yield ("list-keys", "--project", "backend"), mode, None, survive, 0
+    yield ("list-keys", "--project", "backend", "--show-secrets"), ("--raw",), None, [], 8
+    yield ("list-keys", "--project", "backend", "--show-secrets"), ("--no-redact",), None, [], 8
+
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -186,6 +205,10 @@ READ_PLANS = {
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
 }
+# Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
+DIALECT_PLANS = {
+    "test_list_keys": _plan_list_keys,
+}
 
 
 def audit_plan() -> list[Row]:
@@ -195,6 +218,9 @@ def audit_plan() -> list[Row]:
         for test, planner in READ_PLANS.items():
             rows += [Row(dialect, test, (*command, *mode), mode, issue, tuple(survive))
                      for command, mode, issue, survive in planner()]
+        for test, planner in DIALECT_PLANS.items():
+            rows += [Row(dialect, test, (*command, *mode), mode, issue, tuple(survive), code)
+                     for command, mode, issue, survive, code in planner(dialect)]
         rows += [Row(dialect, "test_error_answers_are_redacted", argv, code=code, fault=status, message=survives)
                  for status, argv, code, survives in ERROR_CASES]
     return rows
@@ -334,6 +360,16 @@ def test_whoami(audit):
     audit.check()
 
 
+def test_list_keys(audit, server):
+    sent = len(server.log)
+    for row, result in audit.each():
+        if row.code == 8:  # refused before any request
+            assert result.out == "" and result.error["type"] == "write_refused", row.argv
+            assert len(server.log) == sent, row.argv
+        sent = len(server.log)
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -372,6 +408,10 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
+    for dialect in DIALECTS:  # the client keys' secrets show only where the user allows it
+        standin_factory(dialect, model=corpus.CorpusRouter())
+        outputs.append(run("list-keys", "--project", "backend", "--raw", "--no-redact", "--show-secrets",
+                           "--allow-write"))
     assert all(r.code == 0 for r in outputs)
     printed = "\n".join(r.out for r in outputs)
     missing = [value for value in corpus.SERVED if value not in printed]
@@ -384,7 +424,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 15
+    assert len(recorded) == 17
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

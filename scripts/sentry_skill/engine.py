@@ -175,4 +175,5 @@ def _write(ctx: Context) -> Result:
     answer = perform(ctx, write)
     if ctx.args.dry_run:
         return Result(answer, exact=True)
-    return Result(entry.answer(ctx, answer) if entry.answer else answer.data)
+    shown = entry.answer(ctx, answer) if entry.answer else answer.data
+    return shown if isinstance(shown, Result) else Result(shown)  # an answer may bring its own shaping

@@ -34,6 +34,7 @@ class Result:
     max_bytes: int | None = None         # the command's default budget (events have one)
     exact: bool = False                  # print as is, empty values too (a dry-run's body)
     people: str = "ref"                  # "named": a member command, whose members show name and email
+    client_keys: str | None = None       # a key command: "public" shows the public DSN; "shown" the secrets too
 
 
 def parse_fields(text: str | None, valid) -> list | None:
@@ -80,10 +81,13 @@ def _shaped(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object
     data = result.data
     if redact_on:
         from .redact import redact
-        data = redact(data, secrets=secrets, people=result.people)
+        data = redact(data, secrets=secrets, people=result.people, client_keys=result.client_keys)
         extra = redact(result.extra, secrets=secrets, people=result.people)
     else:
         extra = result.extra
+        if result.client_keys:  # --no-redact does not show a key's secrets: only --show-secrets does
+            from .redact import key_secrets
+            data = key_secrets(data, shown=result.client_keys == "shown")
     if result.is_list:
         items = data if isinstance(data, list) else []
         if not raw and result.shape:

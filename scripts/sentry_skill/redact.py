@@ -18,6 +18,12 @@ seenBy, participants, release authors, activity) keep their id: their name, emai
 and avatar become markers and their login data is dropped, unless the caller asks
 for `people="named"` (the member commands, whose subject they are: there name and
 email show). Teams are not people: a team's name is its slug.
+
+Client keys (DSNs) are for the key commands to show: with `client_keys="public"`
+a key object's public DSN and its other public URLs show as the server sent them
+(SDKs embed them in applications), while its secret key and secret DSN stay
+masked; `client_keys="shown"` (--show-secrets with writes allowed) lets those
+two through as well. Nothing else changes in either mode.
 """
 
 from __future__ import annotations
@@ -394,6 +400,26 @@ def _mask(value, marker):
     return marker
 
 
+# A URL whose userinfo holds a password (`key:secret@`): a secret DSN, whatever its name.
+_URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
+
+
+def is_client_key(d: dict) -> bool:
+    """A client key as Sentry and GlitchTip serialize it: its public key and its DSNs."""
+    return isinstance(d.get("dsn"), dict) and isinstance(d.get("public"), str)
+
+
+def key_secrets(value, shown: bool = False):
+    """The client keys in `value` with their secret key and secret DSN masked (unless `shown`),
+    nothing else touched: what --no-redact still hides in the key commands."""
+    if isinstance(value, list):
+        return [key_secrets(item, shown) for item in value]
+    if not isinstance(value, dict) or not is_client_key(value) or shown:
+        return value
+    dsn = {name: _mask(url, SECRET) if name == "secret" else url for name, url in value["dsn"].items()}
+    return {**value, "dsn": dsn, **({"secret": _mask(value["secret"], SECRET)} if "secret" in value else {})}
+
+
 def _is_org_person(d: dict, parent) -> bool:
     """Is `d` a person of the organization (see _USER_SIGNS)? Teams are not people."""
     if "id" not in d or d.get("type") == "team":
@@ -409,13 +435,14 @@ def _names_a_person(d: dict, parent) -> bool:
 
 
 class _Redactor:
-    def __init__(self, secrets, people="ref"):
+    def __init__(self, secrets, people="ref", client_keys=None):
         if isinstance(secrets, str):
             secrets = (secrets,)
         found = {s for s in (secrets or ()) if isinstance(s, str) and len(s) >= 8}
         self.secrets = tuple(sorted(found, key=len, reverse=True))  # longest first
         self.seen = {}  # string -> redacted text: context lines, reprs repeat a lot
         self.named = people == "named"  # anything else is the default: people by id only
+        self.client_keys = client_keys  # "public", "shown", or None: a key is masked like any secret
 
     def string(self, s: str, depth: int) -> str:
         head = s.lstrip()[:1]
@@ -445,6 +472,8 @@ class _Redactor:
         if depth >= _MAX_DEPTH:
             return TOO_DEEP
         if isinstance(v, dict):
+            if self.client_keys and is_client_key(v):
+                return self.client_key(v, depth)
             return self.mapping(v, depth, names_are_data, parent)
         if isinstance(v, (list, tuple, set, frozenset)):
             items = list(v)
@@ -496,6 +525,36 @@ class _Redactor:
             out[k] = val
         return out
 
+    def client_key(self, d: dict, depth: int) -> dict:
+        """A key object in a key command: redacted as any object (its `dsn` and `secret` masked
+        by name), then its public URLs put back as sent. A URL with a password in it, or the
+        secret key itself, is no public URL, whatever its name. GlitchTip's `dsn.secret` equals
+        its public DSN (recorded: project_keys), but it stays masked all the same: PRODUCT.md
+        keeps the secret DSN redacted, and a rule that looked at its value to decide would
+        show a real secret DSN the day a server sends one that differs from it by a typo."""
+        mode = self.client_keys
+        out = self.mapping(d, depth, False)
+        secret = d.get("secret") if isinstance(d.get("secret"), str) and len(d.get("secret")) >= 8 else None
+        dsn = {}
+        for name, url in d["dsn"].items():
+            if name == "secret" and mode == "shown" and isinstance(url, str):
+                dsn[name] = url
+            elif name == "secret" or not isinstance(url, str) or _URL_PASSWORD.search(url) \
+                    or (secret and secret in url):
+                dsn[name] = _mask(url, SECRET)
+            else:
+                dsn[name] = self.literal(url)
+        out["dsn"] = dsn
+        if mode == "shown" and isinstance(d.get("secret"), str):
+            out["secret"] = d["secret"]
+        return out
+
+    def literal(self, s: str) -> str:
+        """Only the session's own secrets (the token) replaced: a value shown as the server sent it."""
+        for sec in self.secrets:
+            s = s.replace(sec, TOKEN)
+        return s
+
     def tag_value(self, tag: str, x, depth: int, item: dict):
         marker = _key_marker(tag)  # user.email, user.username, user.ip, or a secret-named tag
         if marker:
@@ -506,15 +565,17 @@ class _Redactor:
         return self.walk(x, depth + 1)
 
 
-def redact(value, secrets=(), people="ref"):
+def redact(value, secrets=(), people="ref", client_keys=None):
     """Return a redacted copy of a JSON-like value; the input is not modified.
 
     `secrets` are literal strings (e.g. the session's auth token) replaced by
     `[token]` wherever they occur; those shorter than 8 characters are ignored.
     `people`: "ref" (the default) keeps only the id of the organization's people;
     "named" also shows their name, email and username (the member commands).
+    `client_keys`: None (the default) masks a client key's DSNs as secrets; "public"
+    shows its public DSN (the key commands); "shown" its secret key and DSN too.
     """
-    r = _Redactor(secrets, people)
+    r = _Redactor(secrets, people, client_keys)
     try:
         return r.walk(value)
     except Exception:  # never raise, and never fall back to the unredacted value

@@ -14,6 +14,7 @@ numeric issue id, looked up from a short id only when that path is used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -77,6 +78,19 @@ def _version(text, settings):
     return version
 
 
+# A client key's id: its public key, 32 hexadecimal digits on Sentry, the same as a dashed
+# UUID on GlitchTip (whose route takes only that form).
+_KEY_ID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _key_id(text, settings):
+    key_id = text.strip().lower()
+    if not _KEY_ID.fullmatch(key_id):
+        raise UsageError(f"{text!r} is not a client key id.",
+                         hint="list-keys --project SLUG shows the ids: 32 hexadecimal digits, or a UUID on GlitchTip.")
+    return key_id
+
+
 REFS = {
     "issue": Ref("ISSUE", "numeric id, short id or issue URL", _issue),
     "short_id": Ref("SHORT_ID", "a short id such as BACKEND-12", _short_id),
@@ -85,6 +99,7 @@ REFS = {
     "team": Ref("TEAM", "team slug", lambda text, settings: check_slug(text, "Team")),
     "member": Ref("MEMBER_ID", "organization member id", _member),
     "version": Ref("VERSION", "release version", _version),
+    "key": Ref("KEY_ID", "client key id (its public key), as list-keys shows it", _key_id),
 }
 
 
