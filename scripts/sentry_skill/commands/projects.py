@@ -197,11 +197,11 @@ def deleted(ctx, response) -> dict:
 # -- options ---------------------------------------------------------------------------
 
 NAME = Opt("--name", "the project's name", metavar="NAME")
-SLUG = Opt("--slug", "its slug (lowercase letters, digits, '-', '_'; default: from the name)", metavar="SLUG")
+SLUG = Opt("--slug", "its slug (lowercase letters, digits, '-', '_'; default: made from the name)", metavar="SLUG")
 PLATFORM = Opt("--platform", "e.g. python, node-express, javascript-react", metavar="PLATFORM")
 UPDATE_OPTIONS = (
     Opt("--name", "the new name", metavar="NAME", section="changes"),
-    Opt("--slug", "the new slug (changes the project's URLs and DSN-less references)", metavar="SLUG",
+    Opt("--slug", "the new slug (changes the project's URLs)", metavar="SLUG",
         section="changes"),
     Opt("--platform", "e.g. python, node-express", metavar="PLATFORM", section="changes"),
     Opt("--resolve-age", "resolve issues unseen for this many hours (0: never)", dest="resolveAge", type=int,
