@@ -747,6 +747,49 @@ def _build_error_bodies() -> dict:
     }
 
 
+# --- the organization, its projects and their end users ------------------------------------
+
+
+def _build_organization() -> None:
+    """Where Sentry puts people and secrets in these bodies (spec: its organization and project
+    serializers): an uploaded avatar, the person who completed an onboarding task, a relay's
+    PII rules naming an address; a project's options holding its `sentry:token`, its avatar;
+    and the end users a project saw, whole as listProjectUsers gives them."""
+    p = Planter("organization")
+    org = recorded("org_detail")
+    uuid = p.avatar_uuid("org.avatar")
+    org["avatar"] = {"avatarType": "upload", "avatarUuid": uuid, "avatarUrl": f"https://sentry.io/organization-avatar/{uuid}/"}
+    org["onboardingTasks"] = [{"task": "setup_second_platform", "status": "complete",
+                               "user": p.person("onboarding.user", "8"), "dateCompleted": "2026-11-20T10:00:00Z",
+                               "data": {"invited_by": p.email("onboarding.data")}}]
+    org["relayPiiConfig"] = json.dumps({"rules": {"mask_admin": {"type": "pattern", "pattern": p.email("org.pii")}}})
+    org["trustedRelays"] = [{"name": "edge", "description": f"run by {p.email('org.relay', 'plus')}"}]
+    projects = recorded("org_projects")
+    for project in projects:
+        q = Planter(f"project:{project['slug']}")
+        project["options"] = {"sentry:token": q.hex64("options.token"),
+                              "sentry:relay_pii_config": json.dumps({"owner": q.email("options.pii")}),
+                              "mail:subject_prefix": f"[{q.email('options.prefix', 'subdomain')}]",
+                              "sentry:origins": ["shop.example.com", q.ipv4("options.origins", "203.0.113")]}
+        project["avatar"] = {"avatarType": "upload", "avatarUuid": q.avatar_uuid("project.avatar")}
+        project["latestDeploys"] = {"production": {"version": "shop@2.4.1",
+                                                   "url": f"https://deploy:{q.password('deploy')}@ci.example.com/1"}}
+    _BODIES["org"], _BODIES["projects"] = org, projects
+    users = []
+    for n, kind in enumerate(("email", "username", "ip", "id")):
+        q = Planter(f"end user {n}")
+        email, name, username = q.email("user"), q.name("user"), q.username("user")
+        ip = q.ipv4("user", "198.51.100") if n % 2 else q.ipv6("user", "full")
+        value = {"email": email, "username": username, "ip": ip}.get(kind) or q.email("identifier", "plus")
+        digest = q.gravatar("user").split("/avatar/")[1].split("?")[0]
+        users.append({"id": str(n + 1), "tagValue": f"{kind}:{value}", "identifier": value if kind == "id" else None,
+                      "username": username, "email": email, "name": name, "ipAddress": ip,
+                      "avatarUrl": f"https://secure.gravatar.com/avatar/{digest}?s=32", "hash": digest,
+                      "dateCreated": "2026-11-23T01:32:17Z"})
+    _BODIES["end_users"] = users
+
+
+_build_organization()
 ERROR_BODIES = _build_error_bodies()
 SERVED = [v for v in PLANTED if not PLACES[v].split(": ", 1)[1].startswith("error-body")]
 
@@ -788,6 +831,7 @@ class CorpusRouter(ServerModel):
     each planted copy under the name of the recorded body it was made from."""
 
     _PLANTED_AS = {"org_issues_backend": "issues_backend", "org_issues_frontend": "issues_frontend",
+                   "org_detail": "org", "org_projects": "projects",
                    **{f"{prefix}_{recorded_as}": f"{name}_{kind}" for name, (_id, _short, prefix) in ISSUES.items()
                       for recorded_as, kind in (("issue", "issue"), ("events", "events"), ("event_latest", "event"))}}
 
@@ -798,6 +842,9 @@ class CorpusRouter(ServerModel):
 
     def keys_body(self, dialect):
         return keys(dialect)
+
+    def end_users(self):
+        return copy.deepcopy(_BODIES["end_users"])
 
 
 _UNTAGGED = [n for n in NEEDLES if "audit" not in n.lower()]  # IPs, cards, hex, DSN keys, Basic

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from server_keys import Keys
+from server_orgs import Organization
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -77,6 +78,11 @@ def spec_person(name: str) -> dict:
     return copy.deepcopy(json.loads(SPEC_PEOPLE.read_text(encoding="utf-8"))[name])
 
 
+def spec_users() -> list:
+    """The end users of a project as the spec's example shows them (tests/data/spec/project_users.json)."""
+    return json.loads((SPEC_PEOPLE.parent / "project_users.json").read_text(encoding="utf-8"))
+
+
 # The user the token belongs to, serialized whole as Sentry serializes a user (spec: the
 # members example's `user`): the `actor` Sentry puts in statusDetails when it resolves in a
 # release or a commit, or archives until a condition (spec: its update_groups).
@@ -117,6 +123,19 @@ ROUTES = [
     ("both", "GET", "/api/0/projects/acme/{project}/keys/", "project_keys"),     # spec; recorded: project_keys
     ("both", "POST", "/api/0/projects/acme/{project}/keys/", "project_key_create"),  # spec; recorded: project_key_create
     ("both", "DELETE", "/api/0/projects/acme/{project}/keys/{key_id}/", "project_key_delete"),  # spec; recorded: project_key_delete
+    # The organization and its projects (their handlers: server_orgs.py).
+    ("both", "GET", "/api/0/organizations/", "org_list"),                       # spec; recorded: orgs_list
+    ("both", "GET", ORG + "/", "org_detail"),                                   # spec; recorded: org_detail
+    ("both", "PUT", ORG + "/", "org_update"),                                   # spec; recorded: org_update_*
+    ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),     # spec; recorded: team_projects
+    ("both", "POST", "/api/0/teams/acme/{team}/projects/", "project_create"),   # spec; recorded: project_create
+    # GlitchTip has no project users: the path falls into the web app's catch-all (recorded: project_users).
+    ("glitchtip", "GET", "/api/0/projects/acme/{project}/users/", "html_500"),
+    ("both", "GET", "/api/0/projects/acme/{project}/users/", "project_users"),  # spec
+    ("both", "GET", "/api/0/projects/acme/{project}/teams/", "project_teams"),  # spec; recorded: project_teams
+    ("both", "GET", "/api/0/projects/acme/{project}/", "project_detail"),       # spec; recorded: project_detail
+    ("both", "PUT", "/api/0/projects/acme/{project}/", "project_update"),       # spec; recorded: project_update
+    ("both", "DELETE", "/api/0/projects/acme/{project}/", "project_delete"),    # spec; recorded: project_delete
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -150,7 +169,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys):
+class ServerModel(Writes, Keys, Organization):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
@@ -161,6 +180,8 @@ class ServerModel(Writes, Keys):
         self.issues = self.body("org_issues_backend") + self.body("org_issues_frontend")
         self.issues.sort(key=lambda issue: issue["lastSeen"], reverse=True)  # spec: newest first by default
         self.changes: dict = {}  # issue id -> the fields writes changed, laid over a recorded detail body
+        self.org = self.body("org_detail")
+        self.projects = self.body("org_projects")
 
     def body(self, name: str):
         """The body recorded as NAME (tests/audit_corpus.py serves planted copies instead)."""
@@ -335,7 +356,7 @@ class ServerModel(Writes, Keys):
         return 200, items[offset:offset + size], {"Link": link, "X-Hits": str(len(items))}
 
     def org_projects(self, call):
-        items = self.body("org_projects")
+        items = copy.deepcopy(self.projects)
         if call.dialect == "glitchtip":  # GlitchTip's list reads only team:/!team: in `query` (apps/projects/api.py)
             return self.page(call.path, call.query, items, "limit", call.dialect)
         slugs = {word[5:] for word in (call.query.get("query") or [""])[0].split() if word.startswith("slug:")}

@@ -24,6 +24,8 @@ import audit_corpus as corpus
 from sentry_skill import event_shape, shape
 from sentry_skill.commands import TABLE
 from sentry_skill.commands.keys import KEY_FIELDS
+from sentry_skill.commands.orgs import ORG_FIELDS
+from sentry_skill.commands.projects import PROJECT_FIELDS, PROJECT_USER_FIELDS
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
@@ -182,6 +184,35 @@ def _plan_list_keys(dialect):
     yield ("list-keys", "--project", "backend", "--show-secrets"), ("--no-redact",), None, [], 8
 
 
+def _plan_list_orgs():
+    for _, mode in rotate([None], [RAW], BASE):
+        yield ("list-orgs",), mode, None, ["acme"]
+
+
+def _plan_org_detail():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(ORG_FIELDS))]):
+        yield ("org-detail",), mode, None, ["acme"] if mode == RAW else ["acme", "team:acme"]
+
+
+def _plan_list_projects():
+    for team, mode in rotate([(), ("--team", "acme")], [RAW], BASE + [("--fields", ",".join(PROJECT_FIELDS))]):
+        yield ("list-projects", *team), mode, None, ["backend", "frontend"]
+
+
+def _plan_project_detail():
+    for slug, mode in rotate(["backend", "frontend"], [RAW], BASE + [("--fields", ",".join(PROJECT_FIELDS))]):
+        yield ("project-detail", slug), mode, None, [slug] if mode == RAW else [slug, "team:acme"]
+
+
+def _plan_project_users():
+    """End users, whole as the spec shows them: only how each is identified survives."""
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(PROJECT_USER_FIELDS))]):
+        yield ("project-users", "backend"), mode, None, ["[email]", "[username]"] if mode == RAW else ["email"]
+
+
+# Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
+UNSUPPORTED = {"glitchtip": {"project-users"}}
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -204,6 +235,11 @@ READ_PLANS = {
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
+    "test_list_orgs": _plan_list_orgs,
+    "test_org_detail": _plan_org_detail,
+    "test_list_projects": _plan_list_projects,
+    "test_project_detail": _plan_project_detail,
+    "test_project_users": _plan_project_users,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
@@ -216,8 +252,10 @@ def audit_plan() -> list[Row]:
     rows = []
     for dialect in DIALECTS:
         for test, planner in READ_PLANS.items():
-            rows += [Row(dialect, test, (*command, *mode), mode, issue, tuple(survive))
-                     for command, mode, issue, survive in planner()]
+            for command, mode, issue, survive in planner():
+                lacks = command[0] in UNSUPPORTED.get(dialect, ())
+                rows.append(Row(dialect, test, (*command, *mode), mode, issue, () if lacks else tuple(survive),
+                                code=7 if lacks else 0))
         for test, planner in DIALECT_PLANS.items():
             rows += [Row(dialect, test, (*command, *mode), mode, issue, tuple(survive), code)
                      for command, mode, issue, survive, code in planner(dialect)]
@@ -370,6 +408,33 @@ def test_list_keys(audit, server):
     audit.check()
 
 
+def test_list_orgs(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_org_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_list_projects(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_project_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_project_users(audit):
+    for row, result in audit.each():
+        if row.code == 7:
+            assert result.error["type"] == "unsupported", row.argv
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -408,6 +473,8 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
+    for argv in (("org-detail",), ("list-projects",), ("project-detail", "backend"), ("project-users", "backend")):
+        outputs.append(run(*argv, "--raw", "--no-redact"))
     for dialect in DIALECTS:  # the client keys' secrets show only where the user allows it
         standin_factory(dialect, model=corpus.CorpusRouter())
         outputs.append(run("list-keys", "--project", "backend", "--raw", "--no-redact", "--show-secrets",
@@ -424,7 +491,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 17
+    assert len(recorded) == 18
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

@@ -9,6 +9,14 @@ scrubbing as a live recording.
 
   python3 tools/cassette_from_recordings.py delete_issue org_issue_delete issue_delete
 
+Where no server at hand has the operation (GlitchTip lacks some), an exchange can
+instead be Sentry's own example answer from its API description, named
+spec:OPERATION_ID:REQUEST, REQUEST being the method and the path with the query the
+tool sends: the answer is the operation's first 2xx example, whole.
+
+  python3 tools/cassette_from_recordings.py project_users \
+      'spec:listProjectUsers:GET /api/0/projects/acme/backend/users/?per_page=25&limit=25'
+
 The tests never read the recordings; they replay the cassette this writes.
 """
 
@@ -23,6 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 RECORDINGS = ROOT.parent / "shared" / "real-responses" / "glitchtip-api"
+SPEC = ROOT.parent / "shared" / "api" / "openapi-derefed.json"
 
 from cassettes_support import CASSETTES, PLACEHOLDER_URL, scrub_response  # noqa: E402
 
@@ -51,14 +60,35 @@ def interaction(name: str) -> dict:
     }
 
 
+def spec_example(name: str) -> dict:
+    """spec:OPERATION_ID:METHOD PATH?QUERY -> the exchange with the operation's example answer."""
+    _, operation_id, request = name.split(":", 2)
+    method, _, uri = request.partition(" ")
+    paths = json.loads(SPEC.read_text())["paths"]
+    operation = next(op for item in paths.values() for op in item.values()
+                     if isinstance(op, dict) and op.get("operationId") == operation_id)
+    code, answer = next((code, answer) for code, answer in operation["responses"].items() if code.startswith("2"))
+    examples = answer["content"]["application/json"]["examples"]
+    body = json.dumps(next(iter(examples.values()))["value"]).encode()
+    response = scrub_response({"headers": {"Content-Type": ["application/json"]}, "body": {"string": body}})
+    return {
+        "request": {"method": method, "uri": PLACEHOLDER_URL + uri, "body": None,
+                    "headers": {"Accept": ["application/json"]}},
+        "response": {"status": {"code": int(code), "message": "OK"}, "headers": response["headers"],
+                     "body": {"string": response["body"]["string"].decode()}},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cassette", help="name of the cassette to write under tests/cassettes/")
-    parser.add_argument("recordings", nargs="+", help="recorded exchanges, in the order the tool sends them")
+    parser.add_argument("recordings", nargs="+", help="recorded exchanges (or spec:OPERATION_ID:REQUEST), "
+                                                      "in the order the tool sends them")
     args = parser.parse_args()
     import yaml
 
-    cassette = {"interactions": [interaction(name) for name in args.recordings], "version": 1}
+    cassette = {"interactions": [spec_example(name) if name.startswith("spec:") else interaction(name)
+                                 for name in args.recordings], "version": 1}
     path = CASSETTES / f"{args.cassette}.yaml"
     path.write_text(yaml.safe_dump(cassette, sort_keys=False, allow_unicode=True))
     print(f"wrote {path.relative_to(ROOT)} from {', '.join(args.recordings)}")

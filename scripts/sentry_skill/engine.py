@@ -40,12 +40,13 @@ class Context:
     @cached_property
     def client(self):
         """Made on first use, after the input checks and once the references (an issue URL may name
-        the org) are known. No token or no org is exit 3 before the HTTP stack loads: that alone
-        costs more than --help."""
+        the org) are known. No token, or no org for a command inside one, is exit 3 before the HTTP
+        stack loads: that alone costs more than --help. Listing the organizations needs none."""
         from .config import require_token
 
         require_token(self.settings)
-        self.org  # the property raises ConfigError when no org is configured
+        if self.entry.org_scoped:
+            self.org  # the property raises ConfigError when no org is configured
         from .client import SentryClient
 
         session = self._session
@@ -84,7 +85,9 @@ class Context:
     def expand(self, template: str, **more) -> str:
         """Fill a path template: each value is one URL-encoded path segment."""
         values = {kind: getattr(value, "value", value) for kind, value in self.refs.items()}
-        values.update(more, org=self.org)
+        values.update(more)
+        if "{org}" in template:
+            values["org"] = self.org
         return template.format(**{key: seg(value) for key, value in values.items()})
 
     def _numeric_issue_id(self) -> str:

@@ -129,6 +129,7 @@ class Command:
     description: str | None = None   # more --help text
     budget: int | None = None        # default --max-bytes
     also: tuple = ()                 # (when, request, scope): other requests, for the scopes table
+    org_scoped: bool = True          # False: runs without a configured org (list-orgs, whoami)
 
     @property
     def writes(self) -> bool:
