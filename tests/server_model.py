@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from server_teams import Teams
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -109,7 +110,15 @@ ROUTES = [
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
-    ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),                # recorded: team_detail
+    # Teams: the same paths on both (spec; recorded: teams_list, team_detail, team_create, team_update,
+    # team_delete, team_projects, team_members); server_teams.py answers them.
+    ("both", "GET", ORG + "/teams/", "team_list"),
+    ("both", "POST", ORG + "/teams/", "team_create"),
+    ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),
+    ("both", "PUT", "/api/0/teams/acme/{team}/", "team_update"),
+    ("both", "DELETE", "/api/0/teams/acme/{team}/", "team_delete"),
+    ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),
+    ("both", "GET", "/api/0/teams/acme/{team}/members/", "team_members"),
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -142,7 +151,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes):
+class ServerModel(Writes, Teams):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
@@ -382,10 +391,6 @@ class ServerModel(Writes):
             return 422, _uuid_422(which), {}  # only latest and event ids are routes (recorded: issue_event_oldest)
         event = self.pick_event(issue["id"], call.args["which"])
         return (200, event, {}) if event else (404, EVENT_NOT_FOUND, {})
-
-    def team_detail(self, call):
-        team = next((t for t in self.teams if t["slug"] == call.args["team"]), None)
-        return (200, team, {}) if team else (404, NOT_FOUND, {})
 
     # -- the recorded data -----------------------------------------------------------------
 

@@ -384,7 +384,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 15
+    assert len(recorded) == 17
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies
