@@ -22,7 +22,7 @@ import pytest
 
 import audit_corpus as corpus
 from sentry_skill import shape
-from sentry_skill.commands import TABLE
+from sentry_skill.commands import TABLE, teams
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
@@ -46,6 +46,9 @@ EVENT_MODES = BASE + [
     ("--fields", ",".join(shape.EVENT_FIELDS), "--max-bytes", "0"),
 ]
 NAMES = list(corpus.ISSUES)
+# The members team-members shows by name and email: GlitchTip's recorded admin, the corpus's Sentry member.
+SHOWN_MEMBERS = {"glitchtip": {"name": "Alice Admin", "email": "alice.admin@acme-corp.example"},
+                 "sentry": corpus.SHOWN_MEMBER}
 
 
 class Row(NamedTuple):
@@ -163,6 +166,27 @@ def _plan_whoami():
         yield ("whoami",), mode, None, ["[secret]"] if mode == RAW else ["user:1", "Alice Admin"]
 
 
+def _plan_list_teams():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.TEAM_FIELDS))]):
+        yield ("list-teams",), mode, None, ["acme"]
+
+
+def _plan_team_detail():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.TEAM_FIELDS))]):
+        yield ("team-detail", "acme"), mode, None, ["acme"]
+
+
+def _plan_team_projects():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.PROJECT_FIELDS))]):
+        yield ("team-projects", "acme"), mode, None, ["backend", "frontend"]
+
+
+def _plan_team_members():
+    """A member command: the members show with name and email, nothing else of them or of others."""
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.MEMBER_FIELDS))]):
+        yield ("team-members", "acme"), mode, None, ["{member_name}", "{member_email}"]
+
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -185,6 +209,10 @@ READ_PLANS = {
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
+    "test_list_teams": _plan_list_teams,
+    "test_team_detail": _plan_team_detail,
+    "test_team_projects": _plan_team_projects,
+    "test_team_members": _plan_team_members,
 }
 
 
@@ -260,6 +288,8 @@ class Audit:
                 at = low.index("audit")
                 self.problems.append(f"{label}: {stream} keeps {text[max(0, at - 40):at + 40]!r}")
         for text in row.survive:
+            shown = SHOWN_MEMBERS[self.dialect]  # a member command's members, by dialect
+            text = text.replace("{member_name}", shown["name"]).replace("{member_email}", shown["email"])
             if text not in result.out:
                 self.problems.append(f"{label}: lost {text!r}")
         return result
@@ -334,6 +364,26 @@ def test_whoami(audit):
     audit.check()
 
 
+def test_list_teams(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_projects(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_members(audit):
+    audit.run_all()
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -372,6 +422,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
+    outputs.append(run("team-members", "acme", "--raw", "--no-redact"))
     assert all(r.code == 0 for r in outputs)
     printed = "\n".join(r.out for r in outputs)
     missing = [value for value in corpus.SERVED if value not in printed]

@@ -88,7 +88,8 @@ def test_dry_run_prints_method_url_and_body_and_sends_no_write(run, standin, ent
     planned = document.get("requests") or [document]
     for request in planned:
         assert request["method"] == entry.method
-        assert request["url"].startswith(f"{standin.url}/api/0/organizations/acme/")
+        # Org-scoped: /organizations/acme/... or, for a team or project, /teams/acme/..., /projects/acme/...
+        assert request["url"].startswith(f"{standin.url}/api/0/") and "/acme/" in request["url"]
         assert "body" in request
     assert {e["method"] for e in standin.log} <= {"GET"}
 
