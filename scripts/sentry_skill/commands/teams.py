@@ -214,7 +214,7 @@ COMMANDS = (
         options=(Opt("--name", "the team's name (Sentry; GlitchTip teams have only a slug)"),
                  Opt("--slug", "the team's slug (default: from --name)")),
         body=create_body, run=create_team,
-        also=(("after a 500 (GlitchTip's answer to a taken slug)", "GET /teams/{org}/{slug}/", "team:read"),),
+        also=(("after a 500: GlitchTip's answer to a taken slug", "GET /teams/{org}/{slug}/", "team:read"),),
     ),
     Command(
         "update-team", "teams", "change a team's slug (a rename) or its name",
