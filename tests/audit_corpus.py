@@ -713,6 +713,39 @@ def _build() -> None:
 
 _build()
 
+# The members of a team, as each server lists them: the member's own name and email show
+# (a member command), so they are not planted; what must not show is: the avatar, the login
+# data and the other addresses of the person, and the one who invited them (spec: inviterName).
+SHOWN_MEMBER = {"name": "Sam Shown", "email": "sam.shown@example.com"}
+
+
+def _plant_member_user(user: dict, p: Planter) -> dict:
+    user.update(lastLogin=p.login_date("member.lastLogin"), dateJoined=p.login_date("member.dateJoined"))
+    return user
+
+
+def _build_team_members() -> None:
+    p = Planter("team-members")
+    glitchtip = recorded("team_members")  # GlitchTip: the admin, with its real name and email
+    for member in glitchtip:
+        _plant_member_user(member["user"], p)
+    _BODIES["team_members"] = glitchtip
+    from server_teams import spec_team_example
+    sentry = spec_team_example("team_members")
+    for member in sentry:
+        member.update(SHOWN_MEMBER, inviterName=p.email("member.inviter", "dashed"))
+        user = _plant_member_user(member["user"], p)
+        uuid = p.avatar_uuid("member.avatar")
+        user.update(name=SHOWN_MEMBER["name"], username=SHOWN_MEMBER["email"], email=SHOWN_MEMBER["email"],
+                    avatarUrl=p.gravatar("member.gravatar"), has2fa=True,
+                    emails=[{"id": "9", "email": p.email("member.emails", "plus"), "is_verified": True}],
+                    avatar={"avatarType": "upload", "avatarUuid": uuid,
+                            "avatarUrl": f"https://sentry.io/avatar/{uuid}/"})
+    _BODIES["spec_team_members"] = sentry
+
+
+_build_team_members()
+
 
 def _plant_keys(keys: list, dialect: str) -> list:
     """Client keys whose secret DSN holds a planted secret key, as Sentry's does (spec:
@@ -836,6 +869,8 @@ class CorpusRouter(ServerModel):
                       for recorded_as, kind in (("issue", "issue"), ("events", "events"), ("event_latest", "event"))}}
 
     def body(self, name):
+        if name == "team_members":
+            return copy.deepcopy(_BODIES["team_members"])
         if name not in self._PLANTED_AS:  # nothing planted (the token's own user): the recorded body
             return super().body(name)
         return copy.deepcopy(_BODIES[self._PLANTED_AS[name]])
@@ -845,6 +880,11 @@ class CorpusRouter(ServerModel):
 
     def end_users(self):
         return copy.deepcopy(_BODIES["end_users"])
+
+    def spec_body(self, name):
+        if name == "team_members":
+            return copy.deepcopy(_BODIES["spec_team_members"])
+        return super().spec_body(name)
 
 
 _UNTAGGED = [n for n in NEEDLES if "audit" not in n.lower()]  # IPs, cards, hex, DSN keys, Basic

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from server_keys import Keys
 from server_orgs import Organization
+from server_teams import Teams
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -116,7 +117,6 @@ ROUTES = [
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
-    ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),                # recorded: team_detail
     # Client keys: a key id is a dashed UUID on GlitchTip (its `{uuid:key_id}` route); any other id is
     # no route, and a write to a path without a route meets Django's CSRF check (as for issues above).
     ("glitchtip", "DELETE", "/api/0/projects/acme/{project}/keys/{key_id:nouuid}/", "csrf_403"),
@@ -127,7 +127,6 @@ ROUTES = [
     ("both", "GET", "/api/0/organizations/", "org_list"),                       # spec; recorded: orgs_list
     ("both", "GET", ORG + "/", "org_detail"),                                   # spec; recorded: org_detail
     ("both", "PUT", ORG + "/", "org_update"),                                   # spec; recorded: org_update_*
-    ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),     # spec; recorded: team_projects
     ("both", "POST", "/api/0/teams/acme/{team}/projects/", "project_create"),   # spec; recorded: project_create
     # GlitchTip has no project users: the path falls into the web app's catch-all (recorded: project_users).
     ("glitchtip", "GET", "/api/0/projects/acme/{project}/users/", "html_500"),
@@ -136,6 +135,15 @@ ROUTES = [
     ("both", "GET", "/api/0/projects/acme/{project}/", "project_detail"),       # spec; recorded: project_detail
     ("both", "PUT", "/api/0/projects/acme/{project}/", "project_update"),       # spec; recorded: project_update
     ("both", "DELETE", "/api/0/projects/acme/{project}/", "project_delete"),    # spec; recorded: project_delete
+    # Teams: the same paths on both (spec; recorded: teams_list, team_detail, team_create, team_update,
+    # team_delete, team_projects, team_members); server_teams.py answers them.
+    ("both", "GET", ORG + "/teams/", "team_list"),
+    ("both", "POST", ORG + "/teams/", "team_create"),
+    ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),
+    ("both", "PUT", "/api/0/teams/acme/{team}/", "team_update"),
+    ("both", "DELETE", "/api/0/teams/acme/{team}/", "team_delete"),
+    ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),
+    ("both", "GET", "/api/0/teams/acme/{team}/members/", "team_members"),
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -169,7 +177,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys, Organization):
+class ServerModel(Writes, Keys, Teams, Organization):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
@@ -411,10 +419,6 @@ class ServerModel(Writes, Keys, Organization):
             return 422, _uuid_422(which), {}  # only latest and event ids are routes (recorded: issue_event_oldest)
         event = self.pick_event(issue["id"], call.args["which"])
         return (200, event, {}) if event else (404, EVENT_NOT_FOUND, {})
-
-    def team_detail(self, call):
-        team = next((t for t in self.teams if t["slug"] == call.args["team"]), None)
-        return (200, team, {}) if team else (404, NOT_FOUND, {})
 
     # -- the recorded data -----------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import pytest
 
 import audit_corpus as corpus
 from sentry_skill import event_shape, shape
-from sentry_skill.commands import TABLE
+from sentry_skill.commands import TABLE, teams
 from sentry_skill.commands.keys import KEY_FIELDS
 from sentry_skill.commands.orgs import ORG_FIELDS
 from sentry_skill.commands.projects import PROJECT_FIELDS, PROJECT_USER_FIELDS
@@ -49,6 +49,9 @@ EVENT_MODES = BASE + [
     ("--fields", ",".join(event_shape.EVENT_FIELDS), "--max-bytes", "0"),
 ]
 NAMES = list(corpus.ISSUES)
+# The members team-members shows by name and email: GlitchTip's recorded admin, the corpus's Sentry member.
+SHOWN_MEMBERS = {"glitchtip": {"name": "Alice Admin", "email": "alice.admin@acme-corp.example"},
+                 "sentry": corpus.SHOWN_MEMBER}
 
 
 class Row(NamedTuple):
@@ -210,6 +213,27 @@ def _plan_project_users():
         yield ("project-users", "backend"), mode, None, ["[email]", "[username]"] if mode == RAW else ["email"]
 
 
+def _plan_list_teams():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.TEAM_FIELDS))]):
+        yield ("list-teams",), mode, None, ["acme"]
+
+
+def _plan_team_detail():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.TEAM_FIELDS))]):
+        yield ("team-detail", "acme"), mode, None, ["acme"]
+
+
+def _plan_team_projects():
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.PROJECT_FIELDS))]):
+        yield ("team-projects", "acme"), mode, None, ["backend", "frontend"]
+
+
+def _plan_team_members():
+    """A member command: the members show with name and email, nothing else of them or of others."""
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(teams.MEMBER_FIELDS))]):
+        yield ("team-members", "acme"), mode, None, ["{member_name}", "{member_email}"]
+
+
 # Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
 UNSUPPORTED = {"glitchtip": {"project-users"}}
 
@@ -240,6 +264,10 @@ READ_PLANS = {
     "test_list_projects": _plan_list_projects,
     "test_project_detail": _plan_project_detail,
     "test_project_users": _plan_project_users,
+    "test_list_teams": _plan_list_teams,
+    "test_team_detail": _plan_team_detail,
+    "test_team_projects": _plan_team_projects,
+    "test_team_members": _plan_team_members,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
@@ -324,6 +352,8 @@ class Audit:
                 at = low.index("audit")
                 self.problems.append(f"{label}: {stream} keeps {text[max(0, at - 40):at + 40]!r}")
         for text in row.survive:
+            shown = SHOWN_MEMBERS[self.dialect]  # a member command's members, by dialect
+            text = text.replace("{member_name}", shown["name"]).replace("{member_email}", shown["email"])
             if text not in result.out:
                 self.problems.append(f"{label}: lost {text!r}")
         return result
@@ -435,6 +465,26 @@ def test_project_users(audit):
     audit.check()
 
 
+def test_list_teams(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_projects(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_team_members(audit):
+    audit.run_all()
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -473,7 +523,8 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
-    for argv in (("org-detail",), ("list-projects",), ("project-detail", "backend"), ("project-users", "backend")):
+    for argv in (("org-detail",), ("list-projects",), ("project-detail", "backend"), ("project-users", "backend"),
+                 ("team-members", "acme")):
         outputs.append(run(*argv, "--raw", "--no-redact"))
     for dialect in DIALECTS:  # the client keys' secrets show only where the user allows it
         standin_factory(dialect, model=corpus.CorpusRouter())
@@ -491,7 +542,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 18
+    assert len(recorded) == 20
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies
