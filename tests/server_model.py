@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from server_members import Members
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -110,6 +111,12 @@ ROUTES = [
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
     ("both", "GET", "/api/0/teams/acme/{team}/", "team_detail"),                # recorded: team_detail
+    # The organization's members (server_members.py).
+    ("both", "GET", ORG + "/members/", "member_list"),                          # spec; recorded: members_list
+    ("both", "POST", ORG + "/members/", "member_invite"),                       # spec; recorded: member_invite
+    ("both", "GET", ORG + "/members/{member:int}/", "member_detail"),           # spec; recorded: member_detail
+    ("both", "PUT", ORG + "/members/{member:int}/", "member_update"),           # spec; recorded: member_update_role
+    ("both", "DELETE", ORG + "/members/{member:int}/", "member_delete"),        # spec; recorded: member_delete
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -142,7 +149,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes):
+class ServerModel(Writes, Members):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
@@ -153,6 +160,7 @@ class ServerModel(Writes):
         self.issues = self.body("org_issues_backend") + self.body("org_issues_frontend")
         self.issues.sort(key=lambda issue: issue["lastSeen"], reverse=True)  # spec: newest first by default
         self.changes: dict = {}  # issue id -> the fields writes changed, laid over a recorded detail body
+        self.init_members()
 
     def body(self, name: str):
         """The body recorded as NAME (tests/audit_corpus.py serves planted copies instead)."""

@@ -163,6 +163,22 @@ def _plan_whoami():
         yield ("whoami",), mode, None, ["[secret]"] if mode == RAW else ["user:1", "Alice Admin"]
 
 
+MEMBER_SHOWN = ["Alice Admin", "alice.admin@acme-corp.example"]  # the member commands' subject: shown
+
+
+def _plan_list_members():
+    """Members' names and emails show; their avatars, logins and inviters never do."""
+    for _, mode in rotate([None], [RAW], BASE):
+        survive = [*MEMBER_SHOWN, "scratch.invitee@example.com"]
+        yield ("list-members",), mode, None, survive + (["[avatar]", "[email]"] if mode == RAW else [])
+
+
+def _plan_member_detail():
+    for member, mode in rotate(["1", "2"], [RAW], BASE):
+        survive = MEMBER_SHOWN if member == "1" else ["scratch.invitee@example.com"]
+        yield ("member-detail", member), mode, None, survive + (["[email]"] if mode == RAW else [])
+
+
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
     (403, ("issue-events", "BACKEND-B"), 4, "Token [auth] lacks the scope event:read"),
@@ -185,6 +201,8 @@ READ_PLANS = {
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
+    "test_list_members": _plan_list_members,
+    "test_member_detail": _plan_member_detail,
 }
 
 
@@ -334,6 +352,16 @@ def test_whoami(audit):
     audit.check()
 
 
+def test_list_members(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_member_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -367,7 +395,8 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
     """With --no-redact the same commands print every planted value: the corpus is served,
     so the clean results above mean redaction worked, not that the data never arrived."""
     standin_factory("sentry", model=corpus.CorpusRouter())
-    outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact")]
+    outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact"),
+               run("member-detail", "1", "--raw", "--no-redact"), run("list-members", "--raw", "--no-redact")]
     for name in NAMES:
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
@@ -384,7 +413,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 15
+    assert len(recorded) == 20
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

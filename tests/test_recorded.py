@@ -5,7 +5,8 @@ the server answered) and its runs (tests/cassettes/<case>.json: the argv of each
 run, its exit code and its stdout). A case passes when every run prints exactly
 what it printed against the real server, every recorded exchange was asked for
 once, and every write sent the recorded body. A run's argv may hold
-`{next_cursor}`, the cursor the previous run printed, and `{base_url}`. A case
+`{next_cursor}`, the cursor the previous run printed, `{id}`, the id it printed (an
+invite's member id, given by the server), and `{base_url}`. A case
 with `built_from` was assembled from recorded exchanges by
 tools/cassette_from_recordings.py (writes that cannot be recorded twice).
 
@@ -48,8 +49,10 @@ def replay(run, monkeypatch):
 
 def _argv(run_spec: dict, previous) -> list:
     cursor = previous.get("next_cursor", "") if isinstance(previous, dict) else ""
+    made = str(previous.get("id", "")) if isinstance(previous, dict) else ""
     base_url = os.environ["SENTRY_BASE_URL"]
-    return [arg.replace("{next_cursor}", cursor).replace("{base_url}", base_url) for arg in run_spec["argv"]]
+    return [arg.replace("{next_cursor}", cursor).replace("{id}", made).replace("{base_url}", base_url)
+            for arg in run_spec["argv"]]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.stem)

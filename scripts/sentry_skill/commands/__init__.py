@@ -5,9 +5,9 @@ entry holds); the parser, the engine, the docs and the contract tests read
 them from here and from nowhere else.
 """
 
-from . import account, events, issues
+from . import account, events, issues, members
 
-TABLE = (*issues.COMMANDS, *events.COMMANDS, *account.COMMANDS)
+TABLE = (*issues.COMMANDS, *events.COMMANDS, *account.COMMANDS, *members.COMMANDS)
 GROUPS = tuple(dict.fromkeys(entry.group for entry in TABLE))
 
 

@@ -114,6 +114,7 @@ class Command:
     description: str | None = None   # more --help text
     budget: int | None = None        # default --max-bytes
     also: tuple = ()                 # (when, request, scope): other requests, for the scopes table
+    people: str = "ref"              # "named": members are its subject, their name and email show (redact.py)
 
     @property
     def writes(self) -> bool:
