@@ -157,8 +157,8 @@ COMMANDS = (
         "invite-member", "members", "invite someone by email, with an organization role and teams",
         "invite-member --email jane@example.com --role member --team acme --dry-run",
         description=("Invite a person to the organization; the server e-mails the invitation. An address "
-                     "already invited or a member is refused (exit 7). On sentry.io the team roles apply "
-                     "once the invite is accepted; GlitchTip ignores them."),
+                     "already invited or a member is refused (exit 7). The invite joins the --team teams; "
+                     "their roles (SLUG:admin) are set by update-member on sentry.io, and GlitchTip has none."),
         method="POST", path=MEMBERS_PATH, scope="member:write",
         options=(Opt("--email", "the invitee's address (required)", type=_email_arg),
                  Opt("--role", "organization role (default member)", choices=ORG_ROLES, default="member"),
