@@ -72,7 +72,8 @@ def shape_member(member: dict, fields) -> dict:
 def _email_arg(text: str) -> str:
     email = text.strip()
     if len(email) > 75 or not EMAIL_SHAPE.fullmatch(email):
-        raise UsageError(f"--email {text!r} is not an email address.", hint="Give the invitee's address: jane@example.com.")
+        raise UsageError(f"--email {text!r} is not an email address.",
+                         hint="Give the invitee's address: jane@example.com.")
     return email
 
 
@@ -163,7 +164,8 @@ COMMANDS = (
         options=(Opt("--email", "the invitee's address (required)", type=_email_arg),
                  Opt("--role", "organization role (default member)", choices=ORG_ROLES, default="member"),
                  TEAM_OPTION),
-        checks=(needs_email,), body=invite_body, fields=FIELDS, default_fields=MEMBER_DEFAULT, shape=shape_member, people="named",
+        checks=(needs_email,), body=invite_body,
+        fields=FIELDS, default_fields=MEMBER_DEFAULT, shape=shape_member, people="named",
     ),
     Command(
         "update-member", "members", "change a member's organization role or teams",
