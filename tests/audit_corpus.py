@@ -766,6 +766,29 @@ _BODIES["keys_sentry"] = _plant_keys(server_keys.spec_keys()["list"], "sentry")
 _BODIES["keys_glitchtip"] = _plant_keys(recorded("project_keys"), "glitchtip")
 
 
+def _plant_member(member: dict, scope: str) -> dict:
+    """A member of the organization with all a server may say about its person beyond name and
+    email (which the member commands show: the recorded ones, nothing planted there): avatar
+    URL and upload, last login, 2FA, other addresses, login identities (Sentry's user
+    serializer, the spec's member example), and who invited it (`inviterName`, another person)."""
+    p = Planter(scope)
+    user = member.get("user")
+    if isinstance(user, dict):
+        uuid = p.avatar_uuid("member.avatar")
+        user.update(avatarUrl=p.gravatar("member.avatarUrl"), lastLogin=p.login_date("member.lastLogin"),
+                    has2fa=True, emails=[{"id": "9", "email": p.email("member.emails"), "is_verified": True}],
+                    identities=[{"id": "5", "name": p.username("member.identity"),
+                                 "provider": {"id": "github", "name": "GitHub"}}],
+                    avatar={"avatarType": "upload", "avatarUuid": uuid,
+                            "avatarUrl": f"https://sentry.io/avatar/{uuid}/"})
+    member["inviterName"] = p.email("member.inviter", "plus")
+    return member
+
+
+_BODIES["member_admin"] = _plant_member(recorded("member_detail_admin"), "member:1")
+_BODIES["member_invitee"] = _plant_member(recorded("member_detail"), "member:2")
+
+
 def _build_error_bodies() -> dict:
     """JSON error answers that quote secrets back (status -> body)."""
     p = Planter("error-body")
@@ -865,6 +888,8 @@ class CorpusRouter(ServerModel):
 
     _PLANTED_AS = {"org_issues_backend": "issues_backend", "org_issues_frontend": "issues_frontend",
                    "org_detail": "org", "org_projects": "projects",
+
+                   "member_detail_admin": "member_admin", "member_detail": "member_invitee",
                    **{f"{prefix}_{recorded_as}": f"{name}_{kind}" for name, (_id, _short, prefix) in ISSUES.items()
                       for recorded_as, kind in (("issue", "issue"), ("events", "events"), ("event_latest", "event"))}}
 

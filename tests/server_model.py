@@ -32,6 +32,7 @@ from typing import NamedTuple
 from server_keys import Keys
 from server_orgs import Organization
 from server_teams import Teams
+from server_members import Members
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -144,6 +145,12 @@ ROUTES = [
     ("both", "DELETE", "/api/0/teams/acme/{team}/", "team_delete"),
     ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),
     ("both", "GET", "/api/0/teams/acme/{team}/members/", "team_members"),
+    # The organization's members (server_members.py).
+    ("both", "GET", ORG + "/members/", "member_list"),                          # spec; recorded: members_list
+    ("both", "POST", ORG + "/members/", "member_invite"),                       # spec; recorded: member_invite
+    ("both", "GET", ORG + "/members/{member:int}/", "member_detail"),           # spec; recorded: member_detail
+    ("both", "PUT", ORG + "/members/{member:int}/", "member_update"),           # spec; recorded: member_update_role
+    ("both", "DELETE", ORG + "/members/{member:int}/", "member_delete"),        # spec; recorded: member_delete
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -177,7 +184,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys, Teams, Organization):
+class ServerModel(Writes, Keys, Teams, Organization, Members):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"
@@ -190,6 +197,7 @@ class ServerModel(Writes, Keys, Teams, Organization):
         self.changes: dict = {}  # issue id -> the fields writes changed, laid over a recorded detail body
         self.org = self.body("org_detail")
         self.projects = self.body("org_projects")
+        self.init_members()
 
     def body(self, name: str):
         """The body recorded as NAME (tests/audit_corpus.py serves planted copies instead)."""

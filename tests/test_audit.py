@@ -234,6 +234,22 @@ def _plan_team_members():
         yield ("team-members", "acme"), mode, None, ["{member_name}", "{member_email}"]
 
 
+MEMBER_SHOWN = ["Alice Admin", "alice.admin@acme-corp.example"]  # the member commands' subject: shown
+
+
+def _plan_list_members():
+    """Members' names and emails show; their avatars, logins and inviters never do."""
+    for _, mode in rotate([None], [RAW], BASE):
+        survive = [*MEMBER_SHOWN, "scratch.invitee@example.com"]
+        yield ("list-members",), mode, None, survive + (["[avatar]", "[email]"] if mode == RAW else [])
+
+
+def _plan_member_detail():
+    for member, mode in rotate(["1", "2"], [RAW], BASE):
+        survive = MEMBER_SHOWN if member == "1" else ["scratch.invitee@example.com"]
+        yield ("member-detail", member), mode, None, survive + (["[email]"] if mode == RAW else [])
+
+
 # Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
 UNSUPPORTED = {"glitchtip": {"project-users"}}
 
@@ -268,6 +284,8 @@ READ_PLANS = {
     "test_team_detail": _plan_team_detail,
     "test_team_projects": _plan_team_projects,
     "test_team_members": _plan_team_members,
+    "test_list_members": _plan_list_members,
+    "test_member_detail": _plan_member_detail,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
@@ -485,6 +503,16 @@ def test_team_members(audit):
     audit.check()
 
 
+def test_list_members(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_member_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
 # --- errors that quote secrets back -------------------------------------------------
 
 
@@ -518,7 +546,8 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
     """With --no-redact the same commands print every planted value: the corpus is served,
     so the clean results above mean redaction worked, not that the data never arrived."""
     standin_factory("sentry", model=corpus.CorpusRouter())
-    outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact")]
+    outputs = [run("list-issues", "--query", "", "--limit", "100", "--raw", "--no-redact"),
+               run("member-detail", "1", "--raw", "--no-redact"), run("list-members", "--raw", "--no-redact")]
     for name in NAMES:
         outputs.append(run("issue-detail", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
@@ -542,7 +571,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 20
+    assert len(recorded) == 25
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

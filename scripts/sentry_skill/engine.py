@@ -153,7 +153,8 @@ def _list(ctx: Context) -> Result:
         ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
         scope=entry.scope, route=ctx.route, partial=True)
     fields = ctx.shown_fields
-    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor)
+    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor,
+                  people=entry.people)
 
 
 def _get(ctx: Context) -> Result:
@@ -166,7 +167,7 @@ def _get(ctx: Context) -> Result:
                            hint="Check the id; it may be in another organization or past its retention.")
         data = data[0]
     fields = ctx.shown_fields
-    return Result(data, lambda raw: entry.shape(raw, fields), max_bytes=entry.budget)
+    return Result(data, lambda raw: entry.shape(raw, fields), max_bytes=entry.budget, people=entry.people)
 
 
 def _write(ctx: Context) -> Result:
@@ -178,5 +179,10 @@ def _write(ctx: Context) -> Result:
     answer = perform(ctx, write)
     if ctx.args.dry_run:
         return Result(answer, exact=True)
-    shown = entry.answer(ctx, answer) if entry.answer else answer.data
-    return shown if isinstance(shown, Result) else Result(shown)  # an answer may bring its own shaping
+    if entry.answer:
+        said = entry.answer(ctx, answer)  # a Result when it shapes the answer after redaction
+        return said if isinstance(said, Result) else Result(said, people=entry.people)
+    if entry.shape:  # the answer is the resource written: shaped as its reads shape it
+        fields = ctx.shown_fields
+        return Result(answer.data, lambda raw: entry.shape(raw, fields), people=entry.people)
+    return Result(answer.data, people=entry.people)

@@ -130,6 +130,7 @@ class Command:
     budget: int | None = None        # default --max-bytes
     also: tuple = ()                 # (when, request, scope): other requests, for the scopes table
     org_scoped: bool = True          # False: runs without a configured org (list-orgs, whoami)
+    people: str = "ref"              # "named": members are its subject, their name and email show (redact.py)
 
     @property
     def writes(self) -> bool:
