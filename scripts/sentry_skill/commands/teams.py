@@ -134,17 +134,6 @@ def deleted(ctx, response) -> dict:
     return {"slug": ctx.refs["team"], "deleted": True}
 
 
-def team_members(ctx) -> Result:
-    """The list, in the redaction's member mode: these members show with name and email."""
-    entry, args = ctx.entry, ctx.args
-    items, next_cursor = ctx.client.paginate(
-        ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route, partial=True)
-    fields = ctx.shown_fields
-    return Result(items, lambda item: shape_member(item, fields), is_list=True, next_cursor=next_cursor,
-                  people="named")
-
-
 def create_team(ctx) -> Result:
     """One POST. GlitchTip answers a taken slug with a bare 500 page, where Sentry says 409;
     one GET of that slug then tells a taken slug from a server failure."""
@@ -203,7 +192,7 @@ COMMANDS = (
         description=("The members of one team, with their name and email (a member command: the people "
                      "it lists show by name) and their organization and team roles."),
         path=TEAM_PATH + "members/", scope="team:read", refs=("team",), page_param=PAGE_PARAMS, limit=100,
-        fields=MEMBER_FIELDS, default_fields=MEMBER_DEFAULT, shape=shape_member, run=team_members,
+        fields=MEMBER_FIELDS, default_fields=MEMBER_DEFAULT, shape=shape_member, people="named",
     ),
     Command(
         "create-team", "teams", "create a team (--name, --slug)",
