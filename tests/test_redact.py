@@ -538,3 +538,12 @@ def test_a_feedback_author_is_an_end_user_wherever_the_name_stands():
     shown = {item["name"]: item["value"] for item in event["occurrence"]["evidenceDisplay"]}
     assert shown == {"contact_email": "[email]", "name": "[name]",
                      "message": "The checkout button does nothing on the second try"}  # the feedback itself stays
+
+
+def test_an_end_user_s_hash_is_masked_as_an_avatar_and_no_other_hash_is():
+    """Sentry's EventUser (a project's users) carries the gravatar hash of the email."""
+    user = {"id": "1", "hash": "16aeb26c5fdba335c7078e9e9ddb5149", "tagValue": "email:x", "email": "x@example.com"}
+    shown = redact(user)
+    assert shown["hash"] == "[avatar]" and shown["email"] == "[email]" and shown["id"] == "1"
+    other = {"hash": "16aeb26c5fdba335c7078e9e9ddb5149", "type": "commit"}  # no tagValue: not a user
+    assert redact(other) == other

@@ -495,6 +495,8 @@ class _Redactor:
         if isinstance(label, str):
             label_marker = _key_marker(label) or (NAME if _norm(label) in ("name", "fullname") else None)
         person = not names_are_data and _is_org_person(d, parent)
+        # Sentry's end user as a project lists it (EventUser): its `hash` is the gravatar hash of the email.
+        event_user = not names_are_data and "tagValue" in d and "hash" in d
         shown = person and self.named  # a member command shows its members' name and email
         name_marker = None
         if "name" in d and not names_are_data and not shown and (person or _names_a_person(d, parent)):
@@ -507,7 +509,9 @@ class _Redactor:
             if person and nk in _LOGIN_DATA:
                 continue
             marker = None if names_are_data else _key_marker(k) or (name_marker if k == "name" else None)
-            if shown and nk in _SHOWN_TO_MEMBERS and isinstance(x, str):
+            if event_user and k == "hash":
+                val = _mask(x, AVATAR)
+            elif shown and nk in _SHOWN_TO_MEMBERS and isinstance(x, str):
                 val = x  # as the server sent it
             elif marker:
                 val = _mask(x, marker)

@@ -93,22 +93,6 @@ def shape_project_user(user: dict, fields) -> dict:
     return {name: PROJECT_USER_FIELDS[name](user) for name in fields}
 
 
-def project_users(ctx) -> Result:
-    """The list as every list is fetched; each user's `hash` (Sentry's hash of the user's identity,
-    the gravatar hash of their email in the spec's example) is masked as their avatar is, --raw too."""
-    from ..redact import AVATAR
-
-    entry, args = ctx.entry, ctx.args
-    items, next_cursor = ctx.client.paginate(
-        ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route, partial=True)
-    if not args.no_redact:
-        items = [{**item, "hash": AVATAR} if isinstance(item, dict) and item.get("hash") else item
-                 for item in items]
-    fields = ctx.shown_fields
-    return Result(items, lambda item: shape_project_user(item, fields), is_list=True, next_cursor=next_cursor)
-
-
 # -- runs --------------------------------------------------------------------------------
 
 def check_team(ctx) -> None:
@@ -263,7 +247,6 @@ COMMANDS = (
         path="/projects/{org}/{project}/users/", scope="project:read", refs=("project",),
         page_param=PAGE_PARAMS, limit=25,
         options=(Opt("--query", "e.g. email:someone@example.com, username:x, ip:1.2.3.4, id:42", param="query"),),
-        run=project_users,
         fields=tuple(PROJECT_USER_FIELDS), default_fields=PROJECT_USER_DEFAULT, shape=shape_project_user,
     ),
 )
