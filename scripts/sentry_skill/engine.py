@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .errors import NotFound
+from .errors import NotFound, SentryError
 from .ids import seg
 from .output import Result, parse_fields
 from .resolve import ISSUE_ROUTE
@@ -176,7 +176,12 @@ def _write(ctx: Context) -> Result:
     entry = ctx.entry
     write = Write(entry.method, ctx.candidates(), ctx.body, params=ctx.params,
                   destructive=entry.needs_confirm, scope=entry.scope, route=ctx.route)
-    answer = perform(ctx, write)
+    try:
+        answer = perform(ctx, write)
+    except SentryError as error:
+        if not entry.refusal:
+            raise
+        raise entry.refusal(ctx, error) from None
     if ctx.args.dry_run:
         return Result(answer, exact=True)
     if entry.answer:

@@ -122,6 +122,7 @@ class Command:
     shape: Callable | None = None    # (raw item, fields) -> compact dict
     body: Callable | None = None     # (ctx) -> the body of a write, checked before any request
     answer: Callable | None = None   # (ctx, response) -> what a write prints
+    refusal: Callable | None = None  # (ctx, error) -> the error a write's failure means on this server
     confirm: bool = False            # needs --confirm (every DELETE does anyway)
     checks: tuple = ()               # (ctx) -> None: cross-option checks, before any request
     params: Callable | None = None   # (ctx) -> query parameters no single option gives

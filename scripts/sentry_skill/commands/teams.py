@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import ApiError, RetryLater, SentryError, UsageError
+from ..errors import ApiError, SentryError, UsageError
 from ..ids import seg
-from ..output import Result
-from ..safety import Write, perform
 from .spec import Command, Opt
 
 TEAM_PATH = "/teams/{org}/{team}/"
@@ -134,20 +132,9 @@ def deleted(ctx, response) -> dict:
     return {"slug": ctx.refs["team"], "deleted": True}
 
 
-def create_team(ctx) -> Result:
-    """One POST. GlitchTip answers a taken slug with a bare 500 page, where Sentry says 409;
-    one GET of that slug then tells a taken slug from a server failure."""
-    write = Write("POST", ctx.candidates(), ctx.body, scope=ctx.entry.scope, route=ctx.route)
-    try:
-        answer = perform(ctx, write)
-    except RetryLater as failed:
-        raise _slug_taken(ctx, failed) from None
-    if ctx.args.dry_run:
-        return Result(answer, exact=True)
-    return Result(team_answer(ctx, answer))
-
-
-def _slug_taken(ctx, failed: SentryError) -> SentryError:
+def slug_taken(ctx, failed: SentryError) -> SentryError:
+    """GlitchTip answers a taken slug with a bare 500 page, where Sentry says 409: one GET of
+    that slug then tells a taken slug from a server failure."""
     if failed.status != 500 or getattr(failed, "json_body", True):
         return failed
     slug = ctx.body["slug"]
@@ -202,7 +189,7 @@ COMMANDS = (
         method="POST", path=TEAMS_PATH, scope="team:write",
         options=(Opt("--name", "the team's name (Sentry; GlitchTip teams have only a slug)"),
                  Opt("--slug", "the team's slug (default: from --name)")),
-        body=create_body, run=create_team,
+        body=create_body, answer=team_answer, refusal=slug_taken,
         also=(("after a 500: GlitchTip's answer to a taken slug", "GET /teams/{org}/{slug}/", "team:read"),),
     ),
     Command(
