@@ -9,7 +9,6 @@ and `unconfirmed` names what was asked for that the answer does not show.
 from __future__ import annotations
 
 from ..errors import ApiError
-from ..output import Result
 
 
 def confirmed(view: dict, answer, body: dict, aliases: dict | None = None) -> dict:
@@ -31,24 +30,16 @@ def confirmed(view: dict, answer, body: dict, aliases: dict | None = None) -> di
     return out
 
 
-def write_with_hint(ctx, hint_for) -> Result:
-    """The entry's write, sent as the engine sends every write; a refusal (4xx) gets the hint
-    `hint_for(error)` gives, if any: what this server wants instead."""
-    from ..safety import Write, perform
-
-    entry = ctx.entry
-    write = Write(entry.method, ctx.candidates(), ctx.body, params=ctx.params,
-                  destructive=entry.needs_confirm, scope=entry.scope, route=ctx.route)
-    try:
-        answer = perform(ctx, write)
-    except ApiError as error:
-        hint = hint_for(error) if error.status and 400 <= error.status < 500 else None
-        if hint:
-            error.hint = hint
-        raise
-    if ctx.args.dry_run:
-        return Result(answer, exact=True)
-    return Result(entry.answer(ctx, answer))
+def hint_refusal(hint_for):
+    """A write's refusal hook (Command.refusal): a 4xx gets the hint `hint_for(error)` gives,
+    if any: what this server wants instead."""
+    def refusal(ctx, error):
+        if isinstance(error, ApiError) and error.status and 400 <= error.status < 500:
+            hint = hint_for(error)
+            if hint:
+                error.hint = hint
+        return error
+    return refusal
 
 
 def missing_fields(error) -> list:

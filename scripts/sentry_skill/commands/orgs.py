@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UsageError
-from .confirm import confirmed, missing_fields, write_with_hint
+from .confirm import confirmed, hint_refusal, missing_fields
 from .spec import Command, Opt
 
 ORG_PATH = "/organizations/{org}/"
@@ -106,9 +106,6 @@ def _only_name_hint(error):
     return None
 
 
-def update_org(ctx):
-    return write_with_hint(ctx, _only_name_hint)
-
 
 COMMANDS = (
     Command(
@@ -133,6 +130,6 @@ COMMANDS = (
         description=("Change the organization. Prints what the server's answer confirms; `unconfirmed` "
                      "names what it did not. GlitchTip takes only --name, and needs it every time."),
         method="PUT", path=ORG_PATH, scope="org:write",
-        options=SETTINGS, body=org_body, answer=org_changed, run=update_org,
+        options=SETTINGS, body=org_body, answer=org_changed, refusal=hint_refusal(_only_name_hint),
     ),
 )

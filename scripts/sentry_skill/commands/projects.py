@@ -7,7 +7,7 @@ import re
 from ..errors import SentryError, UsageError
 from ..ids import check_slug
 from ..output import Result
-from .confirm import confirmed, missing_fields, write_with_hint
+from .confirm import confirmed, hint_refusal, missing_fields
 from .spec import Command, Opt
 
 PROJECT_PATH = "/projects/{org}/{project}/"
@@ -169,9 +169,6 @@ def _name_hint(error):
     return None
 
 
-def update_project(ctx) -> Result:
-    return write_with_hint(ctx, _name_hint)
-
 
 def deleted(ctx, response) -> dict:
     return {"slug": ctx.refs["project"], "deleted": True,
@@ -231,7 +228,7 @@ COMMANDS = (
         description=("Change one project. Prints what the server's answer confirms; `unconfirmed` names what "
                      "it did not. GlitchTip takes --name, --slug and --platform only, and needs --name."),
         method="PUT", path=PROJECT_PATH, scope="project:write", refs=("project",),
-        options=UPDATE_OPTIONS, body=update_body, answer=project_answer, run=update_project,
+        options=UPDATE_OPTIONS, body=update_body, answer=project_answer, refusal=hint_refusal(_name_hint),
     ),
     Command(
         "delete-project", "projects", "delete a project and all its issues and events",
