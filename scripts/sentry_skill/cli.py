@@ -18,9 +18,9 @@ DESCRIPTION = """\
 Triage Sentry issues and events from the command line. Prints one minified,
 redacted JSON document on stdout; errors are one JSON object on stderr.
 
-Set SENTRY_AUTH_TOKEN (scopes org:read, project:read, event:read; the triage
-writes also need event:write, deletes event:admin: references/scopes.md) and
-SENTRY_ORG, in the environment or a .env file. Writes are off unless the user
+Set SENTRY_AUTH_TOKEN (read scopes org:read, project:read, event:read, team:read,
+member:read; each write's scope is in references/scopes.md) and SENTRY_ORG, in
+the environment or a .env file. Writes are off unless the user
 allows them. Try it without an account:
   sentry_api.py --demo list-issues --limit 5
 """

@@ -21,7 +21,7 @@ from .routes import cache_file
 DEFAULT_BASE_URL = "https://sentry.io"
 DEMO_BASE_URL = "https://demo.sentry.invalid"
 DEMO_ORG = "acme"
-READ_SCOPES = "org:read, project:read, event:read"
+READ_SCOPES = "org:read, project:read, event:read, team:read, member:read"
 
 ENV_NAMES = {
     "token": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"),
