@@ -19,8 +19,9 @@ Triage Sentry issues and events from the command line. Prints one minified,
 redacted JSON document on stdout; errors are one JSON object on stderr.
 
 Set SENTRY_AUTH_TOKEN (read scopes org:read, project:read, event:read, team:read,
-member:read; each write's scope is in references/scopes.md) and SENTRY_ORG, in
-the environment or a .env file. Writes are off unless the user
+member:read; issue writes need event:write, deletes event:admin, and the other
+writes theirs: references/scopes.md) and SENTRY_ORG, in the environment or a
+.env file. Writes are off unless the user
 allows them. Try it without an account:
   sentry_api.py --demo list-issues --limit 5
 """
