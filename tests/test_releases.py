@@ -112,6 +112,17 @@ def test_create_release_with_no_known_project_says_what_glitchtip_said(run, glit
     assert result.code == 7 and "Require at least one valid project" in result.error["message"]
 
 
+def test_create_release_of_a_taken_version_on_glitchtip_says_so(run, glitchtip):
+    result = run("create-release", "1.0.0", "--project", "backend", *WRITE)
+    assert result.code == 7 and result.error["type"] == "conflict"  # not "try again later"
+    assert sent(glitchtip) == [("POST", ORG_RELEASES), ("GET", ORG_RELEASES + "1.0.0/")]
+
+
+def test_create_release_of_a_taken_version_on_sentry_prints_it(run, standin):
+    result = run("create-release", "control@abc123", "--project", "backend", *WRITE)
+    assert result.code == 0 and result.json["version"] == "control@abc123"  # spec: 208, the release
+
+
 @pytest.mark.parametrize("argv", [("--commit", "no-sha"), ("--ref", ""), ("--released", "--released-at", "2026-12-01"),
                                   ("--project", "Not A Slug")])
 def test_create_release_bad_input_exits_2_before_any_request(run, standin, argv):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..errors import SentryError, UsageError
+from ..errors import ApiError, SentryError, UsageError
 from ..ids import check_slug
 from ..output import Result
 from ..shape import person_ref
@@ -233,6 +233,23 @@ def deleted(ctx, response) -> dict:
     return {"version": ctx.refs["version"], "deleted": True}
 
 
+def version_taken(ctx, failed: SentryError) -> SentryError:
+    """GlitchTip answers a version that exists with a bare 500 page, where Sentry answers 208
+    with the release: one GET of the version then tells a taken version from a server failure."""
+    if failed.status != 500 or getattr(failed, "json_body", True):
+        return failed
+    version = ctx.refs["version"]
+    try:
+        ctx.client.get(ctx.expand(RELEASE_PATH), scope=SCOPE, expect=dict)
+    except SentryError:  # not there, or no answer: the 500 stays what it was
+        return failed
+    error = ApiError(f"A release {version!r} already exists: the server answered 500 to creating it again "
+                     "(GlitchTip's answer to a taken version; Sentry's is 208 with the release).", status=500,
+                     hint=f"release-detail {version} shows it; update-release changes it.")
+    error.type = "conflict"
+    return error
+
+
 def no_deploys(ctx, failed: SentryError) -> SentryError:
     """A POST to a path the server has no route for: GlitchTip's web app answers Django's CSRF
     page (403, not JSON) before any view runs, so nothing was made. That is a missing operation."""
@@ -280,7 +297,9 @@ COMMANDS = (
                      "no url or commits (`unconfirmed` then names them). Needs --allow-write."),
         method="POST", path=RELEASES_PATH, scope=SCOPE, refs=("version",),
         options=(PROJECTS, *CHANGES),
-        checks=(addressable,), body=create_body, answer=created,
+        checks=(addressable,), body=create_body, answer=created, refusal=version_taken,
+        also=(("after a 500: GlitchTip's answer to a taken version", "GET /organizations/{org}/releases/{version}/",
+               SCOPE),),
         fields=RELEASE_FIELDS, default_fields=RELEASE_DEFAULT,
     ),
     Command(
