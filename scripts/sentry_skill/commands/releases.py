@@ -280,7 +280,7 @@ COMMANDS = (
         path=RELEASES_PATH, scope=SCOPE, page_param=PAGE_PARAMS, limit=25,
         options=(Opt("--project", "only this project's releases", metavar="SLUG"),
                  Opt("--query", "versions holding this text", param="query", metavar="TEXT")),
-        run=list_releases,
+        run=list_releases, also=(("with --project", "GET /projects/{org}/{project}/releases/", SCOPE),),
         fields=RELEASE_FIELDS, default_fields=RELEASE_DEFAULT, shape=shape_release,
     ),
     Command(
