@@ -766,6 +766,50 @@ _BODIES["keys_sentry"] = _plant_keys(server_keys.spec_keys()["list"], "sentry")
 _BODIES["keys_glitchtip"] = _plant_keys(recorded("project_keys"), "glitchtip")
 
 
+def _plant_commit(commit: dict, p, slot: str) -> dict:
+    """A commit as Sentry serializes it: its author a whole user, its message free text."""
+    commit["author"] = p.person(f"{slot}.author", "5")
+    commit["message"] = f"fix checkout for {p.email(f'{slot}.message')} (from {p.ipv4(f'{slot}.message', '192.168.44')})"
+    if isinstance(commit.get("pullRequest"), dict):
+        commit["pullRequest"]["author"] = p.person(f"{slot}.pr.author", "6")
+    return commit
+
+
+def _plant_releases(dialect: str) -> list:
+    """Releases with what a server may hold of people and secrets there. Sentry (spec: the
+    release serializer): the authors and owner as whole users, the newest commit and its
+    author, the newest deploy's URL; this model's commits and deploys the same. GlitchTip
+    (recorded: releases_list) keeps a release's `ref`, `url` and `data` as given: free text."""
+    p = Planter(f"releases-{dialect}")
+    if dialect == "glitchtip":
+        releases = recorded("releases_list")
+        for n, release in enumerate(releases):
+            release["ref"] = f"deployed by {p.email(f'release{n}.ref')}"
+            release["url"] = f"https://ci:{p.password(f'release{n}.url')}@ci.example.com/{n}"
+            release["data"] = {"token": p.bearer(f"release{n}.data"), "by": p.email(f"release{n}.data", "plus")}
+        return releases
+    releases = ServerModel().releases_body("sentry")
+    for n, release in enumerate(releases):
+        release["authors"] = [p.person(f"release{n}.authors", "6"),
+                              {"name": p.name(f"release{n}.authors.bare"), "email": p.email(f"release{n}.authors", "plus")}]
+        release["owner"] = p.person(f"release{n}.owner", "7")
+        release["url"] = f"https://ci:{p.password(f'release{n}.url')}@ci.example.com/{n}"
+        if release.get("lastCommit"):
+            _plant_commit(release["lastCommit"], p, f"release{n}.lastCommit")
+        for m, commit in enumerate(release.get("commits", [])):
+            _plant_commit(commit, p, f"release{n}.commit{m}")
+        for m, deploy in enumerate(release.get("deploys", [])):
+            deploy["url"] = f"https://deploy:{p.password(f'release{n}.deploy{m}')}@ci.example.com/{m}"
+            deploy["name"] = f"shipped by {p.email(f'release{n}.deploy{m}')}"
+        if release.get("lastDeploy"):
+            release["lastDeploy"]["url"] = f"https://deploy:{p.password(f'release{n}.lastDeploy')}@ci.example.com/"
+    return releases
+
+
+_BODIES["releases_sentry"] = _plant_releases("sentry")
+_BODIES["releases_glitchtip"] = _plant_releases("glitchtip")
+
+
 def _plant_member(member: dict, scope: str) -> dict:
     """A member of the organization with all a server may say about its person beyond name and
     email (which the member commands show: the recorded ones, nothing planted there): avatar
@@ -902,6 +946,9 @@ class CorpusRouter(ServerModel):
 
     def keys_body(self, dialect):
         return keys(dialect)
+
+    def releases_body(self, dialect):
+        return copy.deepcopy(_BODIES[f"releases_{dialect}"])
 
     def end_users(self):
         return copy.deepcopy(_BODIES["end_users"])

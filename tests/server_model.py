@@ -33,6 +33,7 @@ from server_keys import Keys
 from server_orgs import Organization
 from server_teams import Teams
 from server_members import Members
+from server_releases import Releases
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -151,6 +152,20 @@ ROUTES = [
     ("both", "GET", ORG + "/members/{member:int}/", "member_detail"),           # spec; recorded: member_detail
     ("both", "PUT", ORG + "/members/{member:int}/", "member_update"),           # spec; recorded: member_update_role
     ("both", "DELETE", ORG + "/members/{member:int}/", "member_delete"),        # spec; recorded: member_delete
+    # Releases (server_releases.py). GlitchTip has no commits and no deploys: the paths fall into the web
+    # app's catch-all (recorded: release_commits and release_deploys_list 500, release_deploy_create 403 CSRF).
+    ("glitchtip", "GET", ORG + "/releases/{version}/commits/", "html_500"),
+    ("glitchtip", "GET", ORG + "/releases/{version}/deploys/", "html_500"),
+    ("glitchtip", "POST", ORG + "/releases/{version}/deploys/", "csrf_403"),
+    ("both", "GET", ORG + "/releases/", "release_list"),                        # spec; recorded: releases_list
+    ("both", "POST", ORG + "/releases/", "release_create"),                     # spec; recorded: release_create
+    ("both", "GET", "/api/0/projects/acme/{project}/releases/", "project_release_list"),  # spec; recorded: project_releases
+    ("both", "GET", ORG + "/releases/{version}/", "release_detail"),            # spec; recorded: release_detail
+    ("both", "PUT", ORG + "/releases/{version}/", "release_update"),            # spec; recorded: release_update
+    ("both", "DELETE", ORG + "/releases/{version}/", "release_delete"),         # spec; recorded: release_delete
+    ("both", "GET", ORG + "/releases/{version}/commits/", "release_commits"),   # spec
+    ("both", "GET", ORG + "/releases/{version}/deploys/", "release_deploys"),   # spec
+    ("both", "POST", ORG + "/releases/{version}/deploys/", "release_deploy_create"),  # spec
 ]
 # One issue, on the organization path (numeric or short id: spec) and on the older top-level
 # path (numeric ids only: spec; on GlitchTip the one that works: recorded issue_detail, issue_events_plain).
@@ -184,7 +199,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys, Teams, Organization, Members):
+class ServerModel(Writes, Keys, Teams, Organization, Members, Releases):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"

@@ -26,6 +26,7 @@ from sentry_skill.commands import TABLE, teams
 from sentry_skill.commands.keys import KEY_FIELDS
 from sentry_skill.commands.orgs import ORG_FIELDS
 from sentry_skill.commands.projects import PROJECT_FIELDS, PROJECT_USER_FIELDS
+from sentry_skill.commands.releases import COMMIT_FIELDS, DEPLOY_FIELDS, RELEASE_FIELDS
 from server_model import DATA
 from standin import TOKEN, Fault, StandIn
 
@@ -250,6 +251,38 @@ def _plan_member_detail():
         yield ("member-detail", member), mode, None, survive + (["[email]"] if mode == RAW else [])
 
 
+RELEASE_SHOWN = {"sentry": "control@abc123", "glitchtip": "1.0.0"}  # a release of each dialect's corpus
+
+
+def _plan_list_releases():
+    """Versions and projects show; authors and owners only as user:<id>, never named; a ref,
+    URL, commit message or deploy name keeps no address, password or token."""
+    for project, mode in rotate([(), ("--project", "backend")], [RAW], BASE + [("--fields", ",".join(RELEASE_FIELDS))]):
+        yield ("list-releases", *project), mode, None, ["backend"]
+
+
+def _plan_release_detail(dialect):
+    version = RELEASE_SHOWN[dialect]
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(RELEASE_FIELDS))]):
+        survive = [version] + (["user:6"] if dialect == "sentry" and mode != RAW else [])
+        yield ("release-detail", version), mode, None, survive, 0
+
+
+def _plan_release_commits(dialect):
+    """Sentry only (GlitchTip has no commits: exit 7): the author as user:<id>, the message redacted."""
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(COMMIT_FIELDS))]):
+        lacks = dialect == "glitchtip"
+        survive = [] if lacks else ["xyz123"] + (["fix checkout for [email]"] if "table" not in mode else [])
+        yield ("release-commits", RELEASE_SHOWN[dialect]), mode, None, survive, 7 if lacks else 0
+
+
+def _plan_list_deploys(dialect):
+    for _, mode in rotate([None], [RAW], BASE + [("--fields", ",".join(DEPLOY_FIELDS))]):
+        lacks = dialect == "glitchtip"
+        yield ("list-deploys", RELEASE_SHOWN[dialect]), mode, None, [] if lacks else ["canary-test-control"], \
+            7 if lacks else 0
+
+
 # Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
 UNSUPPORTED = {"glitchtip": {"project-users"}}
 
@@ -286,10 +319,14 @@ READ_PLANS = {
     "test_team_members": _plan_team_members,
     "test_list_members": _plan_list_members,
     "test_member_detail": _plan_member_detail,
+    "test_list_releases": _plan_list_releases,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
     "test_list_keys": _plan_list_keys,
+    "test_release_detail": _plan_release_detail,
+    "test_release_commits": _plan_release_commits,
+    "test_list_deploys": _plan_list_deploys,
 }
 
 
@@ -456,6 +493,26 @@ def test_list_keys(audit, server):
     audit.check()
 
 
+def test_list_releases(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_release_detail(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_release_commits(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_list_deploys(audit):
+    audit.run_all()
+    audit.check()
+
+
 def test_list_orgs(audit):
     audit.run_all()
     audit.check()
@@ -553,10 +610,12 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("issue-events", _ref(name), "--raw", "--no-redact"))
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
     for argv in (("org-detail",), ("list-projects",), ("project-detail", "backend"), ("project-users", "backend"),
-                 ("team-members", "acme")):
+                 ("team-members", "acme"), ("release-commits", "control@abc123"),
+                 ("list-deploys", "control@abc123")):
         outputs.append(run(*argv, "--raw", "--no-redact"))
     for dialect in DIALECTS:  # the client keys' secrets show only where the user allows it
         standin_factory(dialect, model=corpus.CorpusRouter())
+        outputs.append(run("list-releases", "--raw", "--no-redact"))
         outputs.append(run("list-keys", "--project", "backend", "--raw", "--no-redact", "--show-secrets",
                            "--allow-write"))
     assert all(r.code == 0 for r in outputs)
@@ -571,7 +630,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 25
+    assert len(recorded) == 27
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies
