@@ -81,6 +81,7 @@ def test_issue_tags_cuts_top_values_and_keys(run, standin):
     standin.fail(r"/tags/$", Fault(200, json.dumps(many).encode()))
     result = run("issue-tags", "BACKEND-C", "--limit", "1")
     [tag] = result.json["items"]
+    assert "1 more tag keys" in result.err
     assert tag["key"] == "k" and [v["value"] for v in tag["topValues"]] == ["7", "6", "5", "4", "3"]
     assert tag["topValues"][0]["share"] == 0.7
 

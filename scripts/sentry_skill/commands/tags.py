@@ -81,6 +81,8 @@ def issue_tags(ctx) -> Result:
     tags = ranked_tags(fetch_tags(ctx))
     fields = ctx.fields or TAG_FIELDS
     shown = tags[:ctx.args.limit]
+    if len(tags) > len(shown):  # the distribution has no pages: say what --limit left out
+        ctx.client.note(f"{len(tags) - len(shown)} more tag keys; raise --limit to see them")
     return Result(shown, lambda tag: shape_tag(tag, fields), is_list=True)
 
 
