@@ -34,6 +34,7 @@ from server_orgs import Organization
 from server_teams import Teams
 from server_members import Members
 from server_releases import Releases
+from server_issue_data import IssueData
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -104,6 +105,13 @@ ROUTES = [
     ("glitchtip", "GET", ORG + "/issues/{issue}/", "get_not_allowed"),         # recorded: org_issue_get (405, Allow: PUT)
     ("glitchtip", "DELETE", ORG + "/issues/{issue:int}/", "write_not_allowed"),  # recorded: org_issue_delete
     ("glitchtip", "*", ORG + "/issues/{issue}/events/{rest:any}", "html_500"),  # recorded: org_issue_events, _event_latest
+    # Tags: GlitchTip has /api/0/issues/{id}/tags/ alone (recorded: org_issue_tags, org_issue_tag_values,
+    # issue_tag_detail, issue_tag_values are 500 pages); hashes on the organization path, numeric ids only
+    # (its apps/issue_events/api/hashes.py; live: a short id there and /api/0/issues/1/hashes/ are 500 pages).
+    ("glitchtip", "*", ORG + "/issues/{issue}/tags/{rest:any}", "html_500"),
+    ("glitchtip", "*", "/api/0/issues/{issue}/tags/{key}/{rest:any}", "html_500"),
+    ("glitchtip", "GET", ORG + "/issues/{issue:word}/hashes/", "html_500"),
+    ("glitchtip", "GET", "/api/0/issues/{issue}/hashes/", "html_500"),
     # Only numeric ids are routes on GlitchTip: a write with a short id falls into the web
     # app's catch-all, where Django's CSRF check answers (recorded: org_issue_put_short_id, issue_put_short_id).
     ("glitchtip", "PUT", ORG + "/issues/{ident:word}/", "csrf_403"),
@@ -119,6 +127,7 @@ ROUTES = [
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec
     ("both", "GET", "/api/0/projects/acme/{project}/events/{event_id:hex32}/", "project_event"),  # spec; recorded: project_event_detail
+    ("both", "GET", "/api/0/projects/acme/{project}/events/", "project_events"),  # spec; recorded: project_events
     # Client keys: a key id is a dashed UUID on GlitchTip (its `{uuid:key_id}` route); any other id is
     # no route, and a write to a path without a route meets Django's CSRF check (as for issues above).
     ("glitchtip", "DELETE", "/api/0/projects/acme/{project}/keys/{key_id:nouuid}/", "csrf_403"),
@@ -174,7 +183,10 @@ for _prefix in (ORG + "/issues/{issue}/", "/api/0/issues/{issue:int}/"):
                ("both", "PUT", _prefix, "issue_update"),
                ("both", "DELETE", _prefix, "issue_delete"),
                ("both", "GET", _prefix + "events/", "issue_events"),
-               ("both", "GET", _prefix + "events/{which}/", "issue_event")]
+               ("both", "GET", _prefix + "events/{which}/", "issue_event"),
+               ("both", "GET", _prefix + "tags/", "issue_tags"),                      # spec; recorded: issue_tags
+               ("both", "GET", _prefix + "tags/{key}/values/", "issue_tag_values"),   # spec
+               ("both", "GET", _prefix + "hashes/", "issue_hashes")]                  # spec; live
 
 FIELDS = {"": "[^/]+", "int": r"\d+", "word": r"(?!\d+/)[^/]+", "hex32": "[0-9a-f]{32}", "any": ".*",
           "nouuid": r"(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/)[^/]+"}
@@ -199,7 +211,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys, Teams, Organization, Members, Releases):
+class ServerModel(Writes, Keys, Teams, Organization, Members, Releases, IssueData):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"

@@ -22,7 +22,7 @@ import pytest
 
 import audit_corpus as corpus
 from sentry_skill import event_shape, shape
-from sentry_skill.commands import TABLE, teams
+from sentry_skill.commands import TABLE, tags, teams
 from sentry_skill.commands.keys import KEY_FIELDS
 from sentry_skill.commands.orgs import ORG_FIELDS
 from sentry_skill.commands.projects import PROJECT_FIELDS, PROJECT_USER_FIELDS
@@ -283,6 +283,34 @@ def _plan_list_deploys(dialect):
             7 if lacks else 0
 
 
+def _plan_issue_tags():
+    """Tag values are end-user data where the tag says so (user.email ...) or the value looks it."""
+    for name, mode in rotate(NAMES, [RAW], BASE + [("--fields", ",".join(tags.TAG_FIELDS))]):
+        yield ("issue-tags", _ref(name)), mode, name, ["environment"]
+    for name, mode in rotate(NAMES, [RAW], BASE + [("--fields", ",".join(tags.VALUE_FIELDS))]):
+        yield ("issue-tags", _ref(name), "--key", "user.email"), mode, name, ["[email]"]
+    for name, mode in rotate(NAMES, [RAW], BASE):
+        yield ("issue-tags", _ref(name), "--key", "customer"), mode, name, ["[email]"]
+
+
+def _plan_issue_detail_with_tags():
+    for name, mode in rotate(NAMES, [RAW, ("--latest-event", "--stacktrace")], BASE):
+        yield ("issue-detail", _ref(name), "--tags"), mode, name, [*_survivors(name, mode, "shortId"), "environment"]
+
+
+def _plan_issue_hashes():
+    for name, mode in rotate(NAMES, [RAW], BASE + [("--fields", ",".join(tags.HASH_FIELDS))]):
+        yield ("issue-hashes", _ref(name)), mode, name, _survivors(name, mode, "type", listed=True)
+
+
+def _plan_list_events():
+    """A project's events: GlitchTip sends them whole (user, request, frames), Sentry as summaries."""
+    modes = BASE + [("--fields", ",".join(event_shape.EVENT_SUMMARY_FIELDS))]
+    for project, mode in rotate(["backend", "frontend"], [RAW], modes):
+        kinds = [corpus.SURVIVE[n]["type"] for n in NAMES if corpus.SURVIVE[n]["project"] == project]
+        yield ("list-events", "--project", project), mode, None, [] if "table" in mode else kinds
+
+
 # Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
 UNSUPPORTED = {"glitchtip": {"project-users"}}
 
@@ -320,6 +348,10 @@ READ_PLANS = {
     "test_list_members": _plan_list_members,
     "test_member_detail": _plan_member_detail,
     "test_list_releases": _plan_list_releases,
+    "test_issue_tags": _plan_issue_tags,
+    "test_issue_detail_with_tags": _plan_issue_detail_with_tags,
+    "test_issue_hashes": _plan_issue_hashes,
+    "test_list_events": _plan_list_events,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
@@ -444,6 +476,26 @@ def test_issue_detail_with_latest_event(audit):
         if row.mode == LATEST_FULL:
             frames = [f for f in result.json["latestEvent"]["stacktrace"] if "function" in f]
             assert frames[-1]["function"] == corpus.SURVIVE[row.issue]["function"]
+    audit.check()
+
+
+def test_issue_tags(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_issue_detail_with_tags(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_issue_hashes(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_list_events(audit):
+    audit.run_all()
     audit.check()
 
 
@@ -630,7 +682,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
 
 def test_corpus_leaves_the_recorded_files_alone_and_is_deterministic():
     recorded = sorted(DATA.glob("*.json"))
-    assert len(recorded) == 27
+    assert len(recorded) == 30
     for path in recorded:
         text = path.read_text(encoding="utf-8")
         assert "audit" not in text.lower(), path.name  # planted only in copies

@@ -128,8 +128,8 @@ def test_5xx_exits_6_with_nothing_on_stdout(run, standin, entry):
         assert len(tries) == (2 if method == "GET" else 1), (method, path)  # a GET is retried once, a write never
 
 
-ONE = {"id": "1", "shortId": "A-1", "title": "first", "eventID": "e1" * 16, "project": {"slug": "a"}}
-TWO = {"id": "2", "shortId": "A-2", "title": "second", "eventID": "e2" * 16, "project": {"slug": "a"}}
+ONE = {"id": "1", "shortId": "A-1", "title": "first", "eventID": "e1" * 16, "project": {"slug": "a"}, "value": "v1"}
+TWO = {"id": "2", "shortId": "A-2", "title": "second", "eventID": "e2" * 16, "project": {"slug": "a"}, "value": "v2"}
 
 
 @pytest.mark.parametrize("entry", LISTS, **BY_NAME)

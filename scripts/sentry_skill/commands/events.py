@@ -10,6 +10,7 @@ from ..output import Result
 from ..resolve import EVENT_ID_PATH
 from .common import select
 from .spec import ALL_FRAMES, Command, Opt
+from .keys import PROJECT, use_project
 
 NAMED_EVENTS = ("latest", "oldest", "recommended")
 PROJECT_EVENT_PATH = "/projects/{org}/{project}/events/{event}/"
@@ -117,6 +118,18 @@ COMMANDS = (
         # Each honours one and ignores the other, so both are sent.
         scope="event:read", refs=("issue",), page_param=("per_page", "limit"), limit=10,
         options=(Opt("--query", "event search, e.g. 'environment:production'", param="query"),),
+        fields=tuple(event_shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(event_shape.EVENT_LIST_DEFAULT),
+        shape=event_shape.shape_event_summary,
+    ),
+    Command(
+        "list-events", "events", "a project's error events, compact",
+        "list-events --project backend --limit 5",
+        description=("A project's error events, newest first, compact as issue-events shows them. "
+                     "GlitchTip sends whole events here (with their user, request and frames): only the "
+                     "summary fields are printed, and --raw is redacted as always."),
+        path="/projects/{org}/{project}/events/", scope="project:read",
+        # Sentry pages by per_page (its API description); GlitchTip by limit (recorded: project_events_limit1).
+        page_param=("per_page", "limit"), limit=10, options=(PROJECT,), checks=(use_project,),
         fields=tuple(event_shape.EVENT_SUMMARY_FIELDS), default_fields=tuple(event_shape.EVENT_LIST_DEFAULT),
         shape=event_shape.shape_event_summary,
     ),

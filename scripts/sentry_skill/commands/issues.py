@@ -70,25 +70,39 @@ def issue_fields(ctx):
 
 
 def issue_detail(ctx) -> Result:
-    """The issue and, when asked, its latest event: two requests at the same time."""
+    """The issue and, when asked, its latest event and its tag distribution: all at the same time."""
     from . import find
+    from .tags import fetch_tags, ranked_tags, shape_tag
 
     args, fields, client, scope = ctx.args, ctx.fields, ctx.client, ctx.entry.scope
     calls = [lambda: client.get_first(ctx.route, ctx.candidates(), scope=scope, expect=dict)]
-    if args.latest_event or (fields and "latestEvent" in fields):  # asking for the field asks for the event
+    with_event = args.latest_event or bool(fields and "latestEvent" in fields)  # asking for the field asks for it
+    if with_event:
         latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
         calls.append(lambda: _latest_event(client, ctx.route, latest, scope))
+    if args.tags:
+        calls.append(lambda: fetch_tags(ctx))  # the request issue-tags sends
     answers = client.concurrently(*calls)  # the issue's own error, if any, comes first
-    if len(answers) == 2 and isinstance(answers[1], NotFound):  # --raw keeps the same envelope
-        return Result({"issue": answers[0], "latestEvent": {"unavailable": EVENT_GONE}},
-                      lambda both: {**shape.shape_issue(both["issue"], issue_fields(ctx)),
-                                    "latestEvent": both["latestEvent"]})
-    if len(answers) == 1:
-        return Result(answers[0], lambda issue: shape.shape_issue(issue, issue_fields(ctx)))
-    # Both parts are redacted together, then shaped side by side.
-    return Result({"issue": answers[0], "latestEvent": answers[1]},
-                  lambda both: event_shape.shape_issue_with_event(both["issue"], issue_fields(ctx), both["latestEvent"],
-                                                            stacktrace=args.stacktrace, all_frames=args.all_frames),
+    issue, event = answers[0], answers[1] if with_event else None
+    tags = answers[-1] if args.tags else None
+
+    def with_tags(view, both):
+        return {**view, "tags": [shape_tag(tag) for tag in ranked_tags(both["tags"])]} if args.tags else view
+
+    if not with_event and not args.tags:
+        return Result(issue, lambda issue: shape.shape_issue(issue, issue_fields(ctx)))
+    parts = {"issue": issue, **({"tags": tags} if args.tags else {})}  # --raw keeps this envelope
+    if not with_event:
+        return Result(parts, lambda both: with_tags(shape.shape_issue(both["issue"], issue_fields(ctx)), both))
+    if isinstance(event, NotFound):
+        return Result({**parts, "latestEvent": {"unavailable": EVENT_GONE}},
+                      lambda both: with_tags({**shape.shape_issue(both["issue"], issue_fields(ctx)),
+                                              "latestEvent": both["latestEvent"]}, both))
+    # All parts are redacted together, then shaped side by side.
+    return Result({**parts, "latestEvent": event},
+                  lambda both: with_tags(event_shape.shape_issue_with_event(
+                      both["issue"], issue_fields(ctx), both["latestEvent"], stacktrace=args.stacktrace,
+                      all_frames=args.all_frames), both),
                   max_bytes=DEFAULT_EVENT_MAX_BYTES)
 
 
@@ -136,13 +150,15 @@ COMMANDS = (
         path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:read", refs=("issue",),
         options=(
             Opt("--latest-event", "add the latest event, compact", action="store_true"),
+            Opt("--tags", "add the tag distribution (issue-tags), fetched at the same time", action="store_true"),
             Opt("--stacktrace", "with --latest-event: in-app frames with context", action="store_true"),
             ALL_FRAMES,
         ),
         checks=(check_stacktrace_needs_event,),
         fields=(*ISSUE_FIELDS, "latestEvent"), default_fields=shape.ISSUE_DETAIL_DEFAULT,
         run=issue_detail,
-        also=(("--latest-event", "GET /organizations/{org}/issues/{issue}/events/latest/", "event:read"),),
+        also=(("--latest-event", "GET /organizations/{org}/issues/{issue}/events/latest/", "event:read"),
+              ("--tags", "GET /organizations/{org}/issues/{issue}/tags/", "event:read")),
     ),
     Command(
         "lookup-short-id", "issues", "short id -> issue (id, shortId, title, project, status)",
