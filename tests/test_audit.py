@@ -256,12 +256,12 @@ STATS_RANGE = ("--start", "2026-11-25T00:00:00Z", "--end", "2026-12-01T23:59:59Z
 def _plan_org_stats():
     """Counts carry no personal data; the rows and totals survive in every mode."""
     for project, mode in rotate([(), ("--project", "backend")], [RAW], BASE):
-        yield ("org-stats", *STATS_RANGE, *project), mode, None, ["2026-11-25T00:00:00"]
+        yield ("org-stats", *STATS_RANGE, *project), mode, None, ["2026-11-25"]
 
 
 def _plan_project_stats():
     for _, mode in rotate([None], [RAW], BASE):
-        yield ("project-stats", "backend", *STATS_RANGE), mode, None, ["2026-11-25T00:00:00"]
+        yield ("project-stats", "backend", *STATS_RANGE), mode, None, ["2026-11-25"]
 
 
 EVENT_QUERY = ("search-events", "--dataset", "errors", "--field", "title", "--field", "user.email",

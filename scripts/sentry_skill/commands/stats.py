@@ -176,6 +176,8 @@ def run_stats(ctx, projects=None):
     if ctx.args.raw:
         return Result(answer)
     intervals = [_time(text) for text in intervals]
+    if params["interval"] == "1d":  # a day is its date (UTC)
+        intervals = [text[:10] if text.endswith("T00:00:00Z") else text for text in intervals]
     if not series:  # Sentry sends no group where nothing was counted: zeros, not an empty row
         series = {"total": [0] * len(intervals)}
     rows = [{"time": time, **{name: counts[i] if i < len(counts) else 0 for name, counts in series.items()}}
@@ -213,7 +215,7 @@ def _check_projects(ctx):
     ctx.selection["projects"] = [check_slug(slug, "Project") for slug in ctx.args.project or []]
 
 
-DESCRIPTION = ("One row per interval: its start (`time`) and the count of each series (one per value of "
+DESCRIPTION = ("One row per interval: its start (`time`; a day's is its date) and the count of each series (one per value of "
                "--group-by; `total` where the server does not group, as GlitchTip), then `totals`. "
                "--format table adds a sparkline per series (`trend`). The range goes out as start/end.")
 
