@@ -138,10 +138,9 @@ def summed_into(intervals: list, hourly: dict, field: str) -> dict:
 
 
 def sparkline(counts: list) -> str:
+    """One bar per interval: none counted is the lowest bar, any count at least the next."""
     top = max(counts, default=0)
-    if not top:
-        return SPARKS[0] * len(counts)
-    return "".join(SPARKS[min(len(SPARKS) - 1, count * len(SPARKS) // (top + 1))] if count else SPARKS[0]
+    return "".join(SPARKS[1 + count * (len(SPARKS) - 2) // top] if count > 0 else SPARKS[0]
                    for count in counts)
 
 
