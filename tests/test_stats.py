@@ -183,3 +183,13 @@ def test_an_unknown_field_prints_the_servers_detail(run, standin):
 def test_search_events_bad_input_exits_2_before_any_request(run, standin, argv, message):
     result = run("search-events", *argv)
     assert result.code == 2 and message in result.error["message"] and standin.log == []
+
+
+def test_glitchtip_says_it_does_not_group(run, glitchtip):
+    """recorded: org_stats_v2_start_end (groupBy=outcome, one group without `by`)."""
+    result = run("org-stats", "--group-by", "project", "--start", "2026-12-01T00:00:00Z",
+                 "--end", "2026-12-01T12:00:00Z")
+    assert result.code == 0, result.err
+    assert stats_requests(glitchtip)[0]["groupBy"] == ["project"]
+    assert rows_by_time(result)["2026-12-01T08:00:00Z"] == {"total": 22}
+    assert "does not group" in result.err

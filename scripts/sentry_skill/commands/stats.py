@@ -155,6 +155,8 @@ def fetch_stats(ctx, params: dict):
     answer = client.get_first(entry.path, [ctx.expand(STATS_PATH)], params, scope=entry.scope, expect=dict)
     intervals = answer.get("intervals") or []
     series = series_of(answer, params["field"])
+    if _is_glitchtip(answer) and ctx.args.group_by:
+        client.note("this server (GlitchTip) does not group the counts: one series, `total`")
     if _is_glitchtip(answer) and period(params["interval"]) > HOUR:
         client.note(f"this server (GlitchTip) counts only the first hour of each {params['interval']} interval; "
                     "asking hourly and summing the hours into each interval")
