@@ -889,7 +889,22 @@ def _build_organization() -> None:
     _BODIES["end_users"] = users
 
 
+def _build_events_query():
+    """The events query's rows as Sentry answers them (spec: listOrganizationEvents), with the
+    personal data such a query selects: the user's email, IP and username, and an email in the title."""
+    rows = []
+    for n in range(3):
+        q = Planter(f"events query row {n}")
+        rows.append({"title": f"login failed for {q.email('title')}", "user.email": q.email("user"),
+                     "user.ip": q.ipv4("user", "192.0.2"), "user.username": q.username("user"),
+                     "count()": 10 * (n + 1)})
+    _BODIES["events_query"] = {"data": rows, "meta": {"fields": {"title": "string", "user.email": "string",
+                                                                 "user.ip": "string", "user.username": "string",
+                                                                 "count()": "integer"}}}
+
+
 _build_organization()
+_build_events_query()
 ERROR_BODIES = _build_error_bodies()
 SERVED = [v for v in PLANTED if not PLACES[v].split(": ", 1)[1].startswith("error-body")]
 
@@ -952,6 +967,9 @@ class CorpusRouter(ServerModel):
 
     def end_users(self):
         return copy.deepcopy(_BODIES["end_users"])
+
+    def events_query_body(self):
+        return copy.deepcopy(_BODIES["events_query"])
 
     def spec_body(self, name):
         if name == "team_members":

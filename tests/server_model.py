@@ -35,6 +35,7 @@ from server_teams import Teams
 from server_members import Members
 from server_releases import Releases
 from server_issue_data import IssueData
+from server_stats import Stats
 from server_writes import Writes
 
 DATA = Path(__file__).parent / "data" / "standin"
@@ -156,6 +157,12 @@ ROUTES = [
     ("both", "GET", "/api/0/teams/acme/{team}/projects/", "team_projects"),
     ("both", "GET", "/api/0/teams/acme/{team}/members/", "team_members"),
     # The organization's members (server_members.py).
+    # Event counts and the events query (server_stats.py). GlitchTip has no events query
+    # (recorded: org_events_query, its HTML 404) and no project stats (recorded: project_stats, HTML 500).
+    ("glitchtip", "GET", ORG + "/events/", "html_404"),
+    ("glitchtip", "GET", "/api/0/projects/acme/{project}/stats/", "html_500"),
+    ("both", "GET", ORG + "/events/", "events_query"),                          # spec
+    ("both", "GET", ORG + "/stats_v2/", "stats_v2"),                            # spec; recorded: org_stats_v2_*
     ("both", "GET", ORG + "/members/", "member_list"),                          # spec; recorded: members_list
     ("both", "POST", ORG + "/members/", "member_invite"),                       # spec; recorded: member_invite
     ("both", "GET", ORG + "/members/{member:int}/", "member_detail"),           # spec; recorded: member_detail
@@ -211,7 +218,7 @@ class Call(NamedTuple):
     args: dict        # the path template's fields
 
 
-class ServerModel(Writes, Keys, Teams, Organization, Members, Releases, IssueData):
+class ServerModel(Writes, Keys, Teams, Organization, Members, Releases, IssueData, Stats):
     # Where Link headers point. Not the stand-in's own address, as a real server's would be: the
     # client reads only the cursor, and test_security's cassette check counts on that address missing.
     link_base = "https://sentry.invalid"

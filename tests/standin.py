@@ -54,8 +54,8 @@ class StandIn:
         self.server = QuietServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        # Stopping waits for the serve loop's next poll: a short one keeps ~900 teardowns from adding up.
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        # Stopping waits for the serve loop's next poll: a short one keeps ~1,500 teardowns from adding up.
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
 
     def __enter__(self):
         self._thread.start()

@@ -311,8 +311,32 @@ def _plan_list_events():
         yield ("list-events", "--project", project), mode, None, [] if "table" in mode else kinds
 
 
+STATS_RANGE = ("--start", "2026-11-25T00:00:00Z", "--end", "2026-12-01T23:59:59Z", "--interval", "1d")
+
+
+def _plan_org_stats():
+    """Counts carry no personal data; the rows and totals survive in every mode."""
+    for project, mode in rotate([(), ("--project", "backend")], [RAW], BASE):
+        yield ("org-stats", *STATS_RANGE, *project), mode, None, ["2026-11-25"]
+
+
+def _plan_project_stats():
+    for _, mode in rotate([None], [RAW], BASE):
+        yield ("project-stats", "backend", *STATS_RANGE), mode, None, ["2026-11-25"]
+
+
+EVENT_QUERY = ("search-events", "--dataset", "errors", "--field", "title", "--field", "user.email",
+               "--field", "user.ip", "--field", "user.username", "--field", "count()")
+
+
+def _plan_search_events():
+    """Rows with the user's email, IP and username: only the columns' names and the counts survive."""
+    for _, mode in rotate([None], [RAW], BASE):
+        yield EVENT_QUERY, mode, None, ["login failed for [email]", "user.email"]
+
+
 # Read commands a dialect lacks: each run exits 7 (unsupported), and stderr is audited the same way.
-UNSUPPORTED = {"glitchtip": {"project-users"}}
+UNSUPPORTED = {"glitchtip": {"project-users", "search-events"}}
 
 ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, text that must survive
     (404, ("issue-detail", "16"), 5, "No issue for [email] (asked from [ip])"),
@@ -352,6 +376,9 @@ READ_PLANS = {
     "test_issue_detail_with_tags": _plan_issue_detail_with_tags,
     "test_issue_hashes": _plan_issue_hashes,
     "test_list_events": _plan_list_events,
+    "test_org_stats": _plan_org_stats,
+    "test_project_stats": _plan_project_stats,
+    "test_search_events": _plan_search_events,
 }
 # Planners whose runs differ by dialect: (dialect) -> (command, mode, issue, survive, exit code).
 DIALECT_PLANS = {
@@ -592,6 +619,23 @@ def test_project_users(audit):
     audit.check()
 
 
+def test_org_stats(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_project_stats(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_search_events(audit):
+    for row, result in audit.each():
+        if row.code == 7:
+            assert result.error["type"] == "unsupported", row.argv
+    audit.check()
+
+
 def test_list_teams(audit):
     audit.run_all()
     audit.check()
@@ -663,7 +707,7 @@ def test_every_planted_value_reaches_the_output_without_redaction(run, standin_f
         outputs.append(run("event-detail", "latest", "--issue", _ref(name), "--raw", "--no-redact"))
     for argv in (("org-detail",), ("list-projects",), ("project-detail", "backend"), ("project-users", "backend"),
                  ("team-members", "acme"), ("release-commits", "control@abc123"),
-                 ("list-deploys", "control@abc123")):
+                 ("list-deploys", "control@abc123"), EVENT_QUERY):
         outputs.append(run(*argv, "--raw", "--no-redact"))
     for dialect in DIALECTS:  # the client keys' secrets show only where the user allows it
         standin_factory(dialect, model=corpus.CorpusRouter())

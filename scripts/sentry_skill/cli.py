@@ -86,8 +86,8 @@ def _timeout(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser, with one sub-command per entry of the command table."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with one sub-command per entry of the command table (or only the one named)."""
     from .commands import TABLE
 
     parser = Parser(prog="sentry_api.py", description=DESCRIPTION, epilog=_epilog(),
@@ -99,8 +99,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for entry in TABLE:
-        _add_command(sub, common, entry)
+        if only is None or entry.name == only:
+            _add_command(sub, common, entry)
     return parser
+
+
+def parse(argv: list):
+    """Build only the named command's parser (a few ms less per run, with ~50 commands); on
+    any doubt (no name, an error, a name used as an option's value) the whole parser decides."""
+    from .commands import TABLE
+
+    names = {entry.name for entry in TABLE}
+    named = next((arg for arg in argv if arg in names), None)
+    if named:
+        try:
+            return build_parser(only=named).parse_args(argv)
+        except UsageError:
+            pass
+    return build_parser().parse_args(argv)
 
 
 def _add_command(sub, common, entry) -> None:
@@ -136,7 +152,7 @@ def main(argv=None, *, session=None, sleep=None) -> int:
     redact_on = True
     try:
         try:
-            args = build_parser().parse_args(argv)
+            args = parse(argv)
         except SystemExit as done:  # --help and --version
             return int(done.code or 0)
         from .config import load_settings

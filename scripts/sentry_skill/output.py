@@ -95,6 +95,8 @@ def _shaped(result: Result, *, raw: bool, redact_on: bool, secrets=()) -> object
         document = {"items": prune(items) if not raw else items, "count": len(items)}
         if result.next_cursor:
             document["next_cursor"] = result.next_cursor
+        if extra and not raw:  # what the whole list says (a series' totals, say), after it
+            document.update(prune(extra))
         return document
     document = data if raw or not result.shape else result.shape(data)
     if extra and isinstance(document, dict):
@@ -106,9 +108,19 @@ def dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+# The keys of a list document that are not a command's own additions (Result.extra).
+LIST_KEYS = ("items", "count", "next_cursor", "trimmed")
+
+
+def _list_extra(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key not in LIST_KEYS}
+
+
 def render(document, fmt: str = "json") -> str:
     if fmt == "jsonl" and isinstance(document, dict) and "items" in document:
         lines = [dumps(item) for item in document["items"]]
+        if _list_extra(document):  # one last line for what the whole list says
+            lines.append(dumps(_list_extra(document)))
         if document.get("next_cursor"):
             lines.append(dumps({"next_cursor": document["next_cursor"]}))
         return "\n".join(lines)
@@ -130,6 +142,7 @@ def render_table(document) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     for row in cells:
         lines.append("  ".join(_fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
+    lines += [f"{key}: {_cell(value)}" for key, value in _list_extra(document).items()]
     if document.get("next_cursor"):
         lines.append(f"(more: --cursor {document['next_cursor']})")
     if document.get("trimmed"):
