@@ -124,6 +124,8 @@ ROUTES = [
     ("both", "GET", ORG + "/issues/", "issue_list"),                            # spec
     ("both", "GET", ORG + "/projects/", "org_projects"),                        # spec; recorded: org_projects
     ("both", "PUT", ORG + "/issues/", "bulk_update"),                           # spec: bulk change by repeated id=
+    # GlitchTip: apps/issue_events/api/issues.py delete_issues, the filters of the bulk PUT (not recorded: it destroys).
+    ("both", "DELETE", ORG + "/issues/", "bulk_delete"),                        # spec: "Bulk Remove an Organization's Issues"
     ("both", "GET", "/api/0/projects/acme/{project}/issues/", "project_issue_list"),  # spec: the older, deprecated list
     ("both", "GET", ORG + "/shortids/{ident}/", "short_id"),                    # spec
     ("both", "GET", ORG + "/eventids/{event_id:hex32}/", "event_id"),           # spec

@@ -1,10 +1,10 @@
-"""bulk-update-issues: find the issues, then change them one project at a time.
+"""bulk-update-issues, bulk-delete-issues: find the issues, then act on them one project at a time.
 
 The issues are read first, by id or by query: what is read is exactly what gets
-changed, it is what --max counts, and it is what a dry run lists. Sentry checks
+changed or deleted, it is what --max counts, and it is what a dry run lists. Sentry checks
 a bulk body against every project the request covers, so a release, a commit,
 the next release or a team would be refused on an organization with several
-projects: each PUT names its one project (`project=<id>`) with at most 100 ids.
+projects: each write names its one project (`project=<id>`) with at most 100 ids.
 """
 
 from __future__ import annotations
@@ -32,45 +32,86 @@ def check_bulk_selection(ctx) -> None:
     ctx.selection["filters"] = issue_filters.wanted_from(args, ctx.settings) if not args.ids else None
 
 
-def bulk_update_issues(ctx):
-    args, body = ctx.args, ctx.body
-    path = ctx.expand(ctx.entry.path)
-    resolve_assignee(ctx, body)
-    not_found: list = []
-    if ctx.selection["ids"]:
-        issues, not_found = _issues_by_id(ctx, path)
-        total = len(issues)
-    else:
-        issues, total = _matching_issues(ctx, path)
-    if total > args.max:
-        raise WriteRefused(f"This would change {total} issues, more than --max {args.max}.",
-                           hint="Narrow --query, or raise --max if you mean it.")
-    writes = [Write("PUT", [path], body, params=params, destructive=True, scope=ctx.entry.scope)
-              for params in _batches(issues)]
-    if args.dry_run:
+class Batch:
+    """The issues read first and the writes that act on them, one project and at most
+    BULK_CHUNK ids each; bulk-update-issues and bulk-delete-issues differ only in the
+    write and in what its answer says."""
+
+    def __init__(self, ctx, method: str, body: dict | None, verb: str):
+        args = ctx.args
+        path = ctx.expand(ctx.entry.path)
+        self.not_found: list = []
+        if ctx.selection["ids"]:
+            self.issues, self.not_found = _issues_by_id(ctx, path)
+            total = len(self.issues)
+        else:
+            self.issues, total = _matching_issues(ctx, path)
+        if total > args.max:
+            raise WriteRefused(f"This would {verb} {total} issues, more than --max {args.max}.",
+                               hint="Narrow --query, or raise --max if you mean it.")
+        self.writes = [Write(method, [path], body, params=params, destructive=True, scope=ctx.entry.scope)
+                       for params in _batches(self.issues)]
+
+    def dry_run(self, ctx) -> Result:
         planned = []
-        for write in writes:
+        for write in self.writes:
             request = write.describe(ctx.client.api_root)
             del request["dry_run"]
             planned.append(request)
-        return Result(_with_not_found({"dry_run": True, "matched": len(issues),
-                                       "issues": [shape.shape_issue(issue, LISTED) for issue in issues],
-                                       "requests": planned}, not_found), exact=True)
-    answers, changed = [], []
-    for write in writes:
-        try:
-            answer = perform(ctx, write)
-        except SentryError as error:
-            raise _after(unsupported(error, body), changed) from None
+        return Result(self.with_not_found({"dry_run": True, "matched": len(self.issues),
+                                           "issues": [shape.shape_issue(issue, LISTED) for issue in self.issues],
+                                           "requests": planned}), exact=True)
+
+    def send(self, ctx, explain, done: str):
+        """Each write once, never retried, in turn: yields (write, answer). A failure names the
+        ids already in `self.done` (the caller adds what each answer settled) in words `done`."""
+        self.done: list = []
+        for write in self.writes:
+            try:
+                answer = perform(ctx, write)
+            except SentryError as error:
+                raise _after(explain(error), self.done, done) from None
+            yield write, answer
+
+    def with_not_found(self, document: dict) -> dict:
+        return {**document, "notFound": self.not_found} if self.not_found else document
+
+
+def bulk_update_issues(ctx):
+    body = ctx.body
+    resolve_assignee(ctx, body)
+    batch = Batch(ctx, "PUT", body, "change")
+    if ctx.args.dry_run:
+        return batch.dry_run(ctx)
+    answers = []
+    for write, answer in batch.send(ctx, lambda error: unsupported(error, body),
+                                    "{n} issue(s) were changed before this failure"):
         if answer.status == 204:  # Sentry: none of these ids matched (any more)
-            not_found += write.params["id"]
+            batch.not_found += write.params["id"]
             continue
         answers.append(answer.data)
-        changed += write.params["id"]
-    result = {"matched": len(changed), "ids": changed}
-    if changed:
+        batch.done += write.params["id"]
+    result = {"matched": len(batch.done), "ids": batch.done}
+    if batch.done:
         result.update(confirmed(answers, body))
-    return Result(_with_not_found(result, not_found))
+    return Result(batch.with_not_found(result))
+
+
+def bulk_delete_issues(ctx):
+    """Neither server's answer says which issues it deleted: Sentry answers 204 whether or not
+    any id matched (spec, "Bulk Remove an Organization's Issues"), GlitchTip a fixed
+    {"status": "resolved"} for any ids (its delete_issues). So the output names what was read
+    and asked for, and says the deletion is unconfirmed."""
+    batch = Batch(ctx, "DELETE", None, "delete")
+    if ctx.args.dry_run:
+        return batch.dry_run(ctx)
+    for write, _answer in batch.send(ctx, lambda error: error,
+                                     "The deletion of {n} issue(s) was requested before this failure"):
+        batch.done += write.params["id"]
+    result: dict = {"matched": len(batch.done)}
+    if batch.done:
+        result.update(ids=batch.done, unconfirmed=["deleted"])
+    return Result(batch.with_not_found(result))
 
 
 def _issues_by_id(ctx, path) -> tuple[list, list]:
@@ -142,13 +183,9 @@ def _batches(issues: list) -> list:
     return batches
 
 
-def _with_not_found(document: dict, not_found: list) -> dict:
-    return {**document, "notFound": not_found} if not_found else document
-
-
-def _after(error: SentryError, changed: list) -> SentryError:
-    """A failure after some projects' issues were changed says which ones were."""
-    if changed:
-        error.message = (f"{len(changed)} issue(s) were changed before this failure "
-                         f"(ids {', '.join(changed)}); the others were not: {error.message}")
+def _after(error: SentryError, done: list, words: str) -> SentryError:
+    """A failure after some projects' writes says which issues they covered."""
+    if done:
+        error.message = (f"{words.format(n=len(done))} (ids {', '.join(done)}); "
+                         f"the others were not: {error.message}")
     return error

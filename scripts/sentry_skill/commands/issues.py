@@ -18,6 +18,24 @@ MAX_ARG = whole_number("--max", 1, MAX_LIMIT, f"Use 1 to {MAX_LIMIT}: the most i
 LEGACY_ISSUE_PATH = "/issues/{issue_id}/"
 
 
+# How a bulk change or delete selects its issues (commands/bulk.py).
+BULK_SELECTION = (
+    Opt("--id", "an issue (repeatable)", action="append", dest="ids", metavar="ISSUE"),
+    Opt("--query", "select the issues matching this search instead of --id"),
+    Opt("--project", "with --query (repeatable; 'all' for every project; default: SENTRY_PROJECT)",
+        action="append", metavar="SLUG_OR_ID"),
+    Opt("--environment", "with --query (repeatable)", action="append", metavar="ENV"),
+    Opt("--max", "refuse to touch more issues than this (default 100)", type=MAX_ARG, default=100),
+)
+
+
+def bulk_reads(scope: str) -> tuple:
+    """The reads before a bulk write, for the command's documentation."""
+    return (("--id, read first", "GET /organizations/{org}/issues/?group=ID&id=ID", scope),
+            ("--query, counted first", "GET /organizations/{org}/issues/", scope),
+            ("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read"))
+
+
 def issue_list_params(ctx) -> dict:
     """The time window and the collapsed parts; the projects and sort are checked here and sent
     in the form the server takes (issue_filters)."""
@@ -187,21 +205,22 @@ COMMANDS = (
                      "above --max, then changes them one project at a time; needs --confirm as well as "
                      "--allow-write."),
         method="PUT", path="/organizations/{org}/issues/", scope="event:write", confirm=True,
-        options=(
-            Opt("--id", "an issue (repeatable)", action="append", dest="ids", metavar="ISSUE"),
-            Opt("--query", "select the issues matching this search instead of --id"),
-            Opt("--project", "with --query (repeatable; 'all' for every project; default: SENTRY_PROJECT)",
-                action="append", metavar="SLUG_OR_ID"),
-            Opt("--environment", "with --query (repeatable)", action="append", metavar="ENV"),
-            Opt("--max", "refuse to touch more issues than this (default 100)", type=MAX_ARG, default=100),
-            *triage.CHANGE_OPTIONS,
-        ),
+        options=(*BULK_SELECTION, *triage.CHANGE_OPTIONS),
         checks=(bulk.check_bulk_selection,), body=triage.change_body, run=bulk.bulk_update_issues,
-        also=(("--id, read first", "GET /organizations/{org}/issues/?group=ID&id=ID", "event:write"),
-              ("--query, counted first", "GET /organizations/{org}/issues/", "event:write"),
-              ("--project SLUG, where slugs are refused", "GET /organizations/{org}/projects/", "org:read"),
+        also=(*bulk_reads("event:write"),
               ("--assign team:SLUG", "GET /teams/{org}/{team}/", "team:read"),
               ("--assign me", "GET /users/me/", None)),
+    ),
+    Command(
+        "bulk-delete-issues", "issues", "delete many issues, by --id or by --query (queued by the server)",
+        "bulk-delete-issues --query 'is:unresolved ZeroDivisionError' --project backend --dry-run",
+        description=("Delete several issues and their events. Reads the issues first (by id or by query), "
+                     "refuses above --max, then deletes them one project at a time; needs --allow-write and "
+                     "--confirm, and a token with event:admin. The server's answer does not say which issues "
+                     "it deleted: the output marks the deletion `unconfirmed`."),
+        method="DELETE", path="/organizations/{org}/issues/", scope="event:admin",
+        options=BULK_SELECTION, checks=(bulk.check_bulk_selection,), run=bulk.bulk_delete_issues,
+        also=bulk_reads("event:admin"),
     ),
     Command(
         "delete-issue", "issues", "delete one issue and its events (queued by the server)",
