@@ -62,3 +62,67 @@ def test_whoami_and_assign_me_answer_from_the_sample(run, offline):
     result = run("--demo", "update-issue", "BACKEND-C", "--assign", "me", "--dry-run")
     assert result.json["body"] == {"assignedTo": "user:1"}
     assert offline == []
+
+
+def test_releases_answer_from_the_sample(run, offline):
+    every = run("--demo", "list-releases")
+    assert every.code == 0, every.err
+    assert [r["version"] for r in every.json["items"]] == ["storefront@1.8.0", "shop@2.4.1", "1.0.0"]
+    backend = run("--demo", "list-releases", "--project", "backend", "--limit", "1")
+    assert [r["version"] for r in backend.json["items"]] == ["shop@2.4.1"] and backend.json["next_cursor"]
+    one = run("--demo", "release-detail", "shop@2.4.1")
+    assert one.code == 0 and one.json["projects"] == ["backend"]
+    assert run("--demo", "release-detail", "shop@9.9.9").code != 0
+    assert offline == []
+
+
+def test_a_release_filter_keeps_the_issues_with_events_of_that_release(run, offline):
+    shop = run("--demo", "list-issues", "--project", "all", "--query", "release:shop@2.4.1", "--fields", "shortId")
+    assert shop.code == 0, shop.err
+    assert [i["shortId"] for i in shop.json["items"]] == ["BACKEND-C", "BACKEND-B"]
+    storefront = run("--demo", "list-issues", "--project", "all", "--query", "release:storefront@1.8.0",
+                     "--fields", "shortId")
+    assert [i["shortId"] for i in storefront.json["items"]] == ["FRONTEND-6"]
+    first = run("--demo", "list-issues", "--project", "all", "--query", "firstRelease:shop@2.4.1")
+    assert first.code == 0 and first.json["items"] == []  # as GlitchTip: no issue has a first release
+    assert offline == []
+
+
+def test_issue_tags_answer_for_the_recorded_issue_only(run, offline):
+    tags = run("--demo", "issue-tags", "BACKEND-1")
+    assert tags.code == 0, tags.err
+    assert {t["key"] for t in tags.json["items"]} >= {"environment", "release", "user.email"}
+    assert "john.doe@example.com" not in tags.out  # planted in the recorded tag values, masked
+    assert run("--demo", "issue-tags", "BACKEND-C").code != 0
+    assert offline == []
+
+
+def test_org_stats_answers_the_recorded_counts_by_day_and_by_hour(run, offline):
+    week = ["--start", "2026-11-25T00:00:00Z", "--end", "2026-12-01T23:59:59Z"]
+    daily = run("--demo", "org-stats", *week, "--interval", "1d", "--verbose")
+    assert daily.code == 0, daily.err
+    # As GlitchTip: the day after the end too; its daily buckets count only their first hour,
+    # so the client asks hourly and sums (the 30 errors of 2026-12-01 arrived at 09:xx).
+    assert [row["total"] for row in daily.json["items"]] == [0, 0, 0, 0, 0, 0, 30, 0]
+    assert "summing the hours" in daily.err
+    hourly = run("--demo", "org-stats", "--start", "2026-12-01T08:00:00Z", "--end", "2026-12-01T10:00:00Z")
+    assert [(row["time"], row["total"]) for row in hourly.json["items"]] == [
+        ("2026-12-01T08:00:00Z", 0), ("2026-12-01T09:00:00Z", 30), ("2026-12-01T10:00:00Z", 0),
+        ("2026-12-01T11:00:00Z", 0)]
+    assert offline == []
+
+
+def test_stats_of_projects_are_their_recorded_counts(run, offline):
+    hour = ["--start", "2026-12-01T09:00:00Z", "--end", "2026-12-01T09:30:00Z"]
+    assert run("--demo", "project-stats", "backend", *hour).json["totals"] == {"total": 22}
+    assert run("--demo", "org-stats", "--project", "frontend", *hour).json["totals"] == {"total": 8}
+    both = run("--demo", "org-stats", "--project", "backend", "--project", "2", *hour)
+    assert both.json["totals"] == {"total": 30}
+    assert offline == []
+
+
+def test_deploys_and_commits_are_unsupported_as_on_glitchtip(run, offline):
+    for command in ("list-deploys", "release-commits"):
+        result = run("--demo", command, "shop@2.4.1")
+        assert result.code == 7 and result.error["type"] == "unsupported", (command, result.err)
+    assert offline == []

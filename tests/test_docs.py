@@ -91,15 +91,15 @@ def test_exit_codes_match_the_table():
 EXAMPLE_RE = re.compile(r"\(`--demo ([^`]+)`\):?\s*```json\n(.+?)\n```", re.S)
 
 
-def test_documented_examples_are_real_demo_output(run):
+@pytest.mark.parametrize("page, at_least", [("SKILL.md", 6), ("references/workflows.md", 4)])
+def test_documented_examples_are_real_demo_output(run, page, at_least):
     import shlex
-    skill = (ROOT / "SKILL.md").read_text()
-    examples = EXAMPLE_RE.findall(skill)
-    assert len(examples) >= 6
+    examples = EXAMPLE_RE.findall((ROOT / page).read_text())
+    assert len(examples) >= at_least
     for command, shown in examples:
         result = run("--demo", *shlex.split(" ".join(command.split())))
         assert result.code == 0, (command, result.err)
-        assert result.out.rstrip("\n") == shown, f"SKILL.md example is stale: --demo {command}"
+        assert result.out.rstrip("\n") == shown, f"{page} example is stale: --demo {command}"
 
 
 def _section(text: str, heading: str) -> str:

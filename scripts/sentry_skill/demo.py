@@ -4,7 +4,9 @@ It answers the organization-scoped paths that sentry.io serves with bodies
 recorded from a real Sentry-compatible server (GlitchTip fed by the official
 Python and Node SDKs; the planted personal data in them shows the redaction at
 work). Requests go through the normal client: retries, pagination, error
-mapping and redaction all run as they would against a real server.
+mapping and redaction all run as they would against a real server. Where the
+recorded server lacks an operation (deploys, commits) the demo answers as it did,
+so the command's exit 7 shows too.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from .config import DEMO_BASE_URL
+from .demo_stats import stats_answer
 
 DATA = Path(__file__).with_name("demo_data")
+# GlitchTip's answer where it has no route (recorded: release_deploys_list, release_commits).
+SERVER_ERROR_PAGE = ('\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n'
+                     '<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n')
 DETAILED = {"16": "flask_checkout", "17": "flask_orders", "20": "express_typeerror"}
 
 
@@ -43,7 +49,8 @@ class DemoAdapter(BaseAdapter):
         response = requests.Response()
         response.status_code = status
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json", **headers})
-        response._content = b"" if body is None else json.dumps(body).encode()
+        text = body if isinstance(body, str) or body is None else json.dumps(body)  # a str: an HTML page
+        response._content = (text or "").encode()
         response._content_consumed = True  # the body is all here: streaming reads take it as is
         response.url, response.request, response.encoding = request.url, request, "utf-8"
         return response
@@ -64,6 +71,9 @@ class DemoAdapter(BaseAdapter):
         m = re.fullmatch(r"/api/0/projects/acme/([^/]+)/issues/", path)
         if m:  # the older project-scoped list, as other clients still use it
             return self.issue_list(path, {**query, "project": [m.group(1)]})
+        answer = self.organization(path, query)
+        if answer:
+            return answer
         m = re.fullmatch(r"/api/0/organizations/acme/shortids/([^/]+)/", path)
         if m:
             issue = self.find_issue(m.group(1))
@@ -94,6 +104,35 @@ class DemoAdapter(BaseAdapter):
                         return 200, event, {}
             return 404, {"detail": "Event not found"}, {}
         return 404, {"detail": "The requested resource does not exist"}, {}
+
+    # -- releases, an issue's tags, event counts: the organization's overview ----
+
+    def organization(self, path, query):
+        """Releases (recorded: releases_list), an issue's tags (recorded: issue_tags, issue 1 only),
+        the projects and stats_v2; None where the path is none of these."""
+        m = re.fullmatch(r"/api/0/(?:organizations/acme|projects/acme/([^/]+))/releases/", path)
+        if m:
+            project = m.group(1)
+            items = [r for r in _load("releases") if not project or project in [p["slug"] for p in r["projects"]]]
+            return self.page(path, query, items, "per_page")
+        if re.fullmatch(r"/api/0/organizations/acme/releases/[^/]+/(?:deploys|commits)/", path):
+            # GlitchTip keeps neither deploys nor commits: no route, its HTML error page.
+            return 500, SERVER_ERROR_PAGE, {"Content-Type": "text/html; charset=utf-8"}
+        m = re.fullmatch(r"/api/0/organizations/acme/releases/([^/]+)/", path)
+        if m:
+            release = next((r for r in _load("releases") if r["version"] == unquote(m.group(1))), None)
+            return (200, release, {}) if release else (404, {"detail": "The requested resource does not exist"}, {})
+        m = re.fullmatch(r"/api/0/organizations/acme/issues/([^/]+)/tags/", path)
+        if m:
+            issue = self.find_issue(m.group(1))
+            if not issue or issue["id"] != "1":  # the one issue whose tags were recorded
+                return 404, {"detail": "The requested resource does not exist"}, {}
+            return 200, _load("issue_1_tags"), {}
+        if path == "/api/0/organizations/acme/projects/":  # org-stats --project looks the ids up here
+            return self.page(path, query, _load("org_projects"), "per_page")
+        if path == "/api/0/organizations/acme/stats_v2/":
+            return stats_answer(query, _load)
+        return None
 
     # -- writes: kept in memory for the life of the process --------------------
 
@@ -154,6 +193,11 @@ class DemoAdapter(BaseAdapter):
                 items = [i for i in items if i["id"] in owners]
             elif word.startswith("is:"):
                 items = [i for i in items if i["status"] == word[3:]]
+            elif word.startswith("release:"):  # an issue with a recorded event of that release
+                items = [i for i in items if any(_tag(e, "release") == word[8:] for e in self.events(i["id"]))]
+            elif word.startswith("firstRelease:"):  # GlitchTip keeps none (recorded: issue_detail)
+                items = [i for i in items
+                         if (self.issue_detail(i).get("firstRelease") or {}).get("version") == word[13:]]
             elif ":" not in word:
                 items = [i for i in items if word.lower() in (i["title"] + i["shortId"]).lower()]
         return self.page(path, query, items, "limit")
@@ -188,6 +232,10 @@ class DemoAdapter(BaseAdapter):
         if which == "oldest" and events:
             return events[-1]
         return next((e for e in events if e.get("event_id") == which), None)
+
+
+def _tag(event: dict, key: str):
+    return next((t.get("value") for t in event.get("tags") or [] if t.get("key") == key), None)
 
 
 def demo_session() -> requests.Session:
