@@ -140,3 +140,11 @@ def test_skill_md_says_what_it_does_not_do_and_forbids_curl():
     for group in GROUPS:  # what the table covers is not listed as missing ("the events query" is not "events")
         assert not re.search(rf"\b{group}\b(?! query)", listed), group
     assert "curl" in missing and "tell the user" in missing.lower()
+
+
+def test_the_readme_quick_start_prints_what_the_readme_shows(run):
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"The first command prints.*?```json\n(.+?)\n```", readme, re.S).group(1)
+    command = re.search(r"sentry-api (--demo [^\n`]+)", readme).group(1).split()
+    result = run(*command)
+    assert result.code == 0 and result.out.rstrip("\n") == shown
