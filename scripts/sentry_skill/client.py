@@ -26,6 +26,7 @@ from . import __version__
 from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
 from .pagination import next_cursor_from_link, resume_cursor, split_cursor
+from .progress import StatusLine
 from .retry import Deadline, RetryPolicy
 from .routes import RouteMemory
 
@@ -53,7 +54,8 @@ class Response:
 
 
 class SentryClient:
-    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None, deadline=None):
+    def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None, deadline=None,
+                 status_stream=None):
         self.settings = settings
         self.api_root = settings.base_url + "/api/0"
         self.host = urlsplit(settings.base_url).netloc
@@ -62,6 +64,8 @@ class SentryClient:
         self.retry_policy = retry or RetryPolicy()
         # One write per line: the requests of one command run on threads, and their notes must not interleave.
         self.log = log or (lambda message: sys.stderr.write(message + "\n"))
+        # Progress of long walks and bulk writes, for a person at a terminal (progress.py).
+        self.status = StatusLine(status_stream)
         self.deadline = deadline or Deadline(settings.timeout)  # the client is made when a command starts
         self.routes = RouteMemory(settings.base_url, getattr(settings, "route_cache", None))
         # What this server was found to lack, by name (issue_filters names them): learned from a
@@ -189,6 +193,7 @@ class SentryClient:
         """A line on stderr: retry notices, --verbose requests. Redacted like all output."""
         from .redact import redact_text
         secrets = (self.settings.token,) if self.settings.token else ()
+        self.status.clear()  # a note starts its own line; the next page redraws the progress
         self.log(f"sentry-api: {redact_text(message, secrets=secrets)}")
 
     def explain(self, message: str) -> None:
@@ -262,13 +267,20 @@ class SentryClient:
         deadline when `partial` allows it and some items came (a list to print, not
         a search that needs every item).
         """
+        try:
+            return self._walk(paths, params, limit=limit, cursor=cursor, page_param=page_param,
+                              max_page_size=max_page_size, scope=scope, route=route, partial=partial)
+        finally:
+            self.status.clear()
+
+    def _walk(self, paths, params, *, limit, cursor, page_param, max_page_size, scope, route, partial):
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
         size_names = (page_param,) if isinstance(page_param, str) else tuple(page_param)
         cursor, skip = split_cursor(cursor)
         items: list = []
         seen: set = set()
-        for _ in range(MAX_PAGES):
+        for pages in range(1, MAX_PAGES + 1):
             query = dict(params or {})
             wanted = limit - len(items)
             query.update((name, min(max_page_size, wanted + skip)) for name in size_names)
@@ -301,6 +313,7 @@ class SentryClient:
             cursor = following
             if len(items) >= limit:
                 return items, cursor
+            self.status.show(f"sentry-api: {len(items)} items after page {pages}...")
         self._note(f"stopped after {MAX_PAGES} pages")
         return items, cursor
 

@@ -66,12 +66,19 @@ class Batch:
         """Each write once, never retried, in turn: yields (write, answer). A failure names the
         ids already in `self.done` (the caller adds what each answer settled) in words `done`."""
         self.done: list = []
-        for write in self.writes:
-            try:
-                answer = perform(ctx, write)
-            except SentryError as error:
-                raise _after(explain(error), self.done, done) from None
-            yield write, answer
+        status, sent = ctx.client.status, 0
+        try:
+            for write in self.writes:
+                if len(self.writes) > 1:
+                    status.show(f"sentry-api: {sent} of {len(self.issues)} issues sent...")
+                try:
+                    answer = perform(ctx, write)
+                except SentryError as error:
+                    raise _after(explain(error), self.done, done) from None
+                sent += len(write.params["id"])
+                yield write, answer
+        finally:
+            status.clear()
 
     def with_not_found(self, document: dict) -> dict:
         return {**document, "notFound": self.not_found} if self.not_found else document
