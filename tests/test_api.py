@@ -33,6 +33,15 @@ def test_api_get_sends_the_path_and_parameters_and_redacts_the_answer(run, stand
     assert (sent["method"], sent["path"]) == ("GET", "/api/0/organizations/acme/members/")
     assert sent["query"] == {"query": ["alice"], "expand": ["teams", "projects"]}
     assert "@" not in result.out and "[email]" in result.out  # people of the org: no email outside member commands
+    assert result.json["count"] == len(result.json["items"]) > 0
+
+
+def test_api_get_of_a_list_prints_one_page_and_the_next_cursor(run, standin):
+    more = {"Link": '<x>; rel="previous"; results="false", <x>; rel="next"; results="true"; cursor="0:100:0"'}
+    standin.fail(r".", Fault(200, b'[{"id": "1"}, {"id": "2"}]', more))
+    result = run("api", "GET", "/organizations/acme/projects/")
+    assert result.json == {"items": [{"id": "1"}, {"id": "2"}], "count": 2, "next_cursor": "0:100:0"}
+    assert len(standin.log) == 1 and "cursor" not in standin.log[0]["query"]
 
 
 def test_api_takes_a_url_of_the_configured_server_and_refuses_any_other(run, standin):

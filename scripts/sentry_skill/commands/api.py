@@ -103,7 +103,12 @@ def api(ctx) -> Result:
                                                  page_param=("per_page", "limit"), scope=None, route=path,
                                                  partial=True)
         return Result(items, is_list=True, next_cursor=next_cursor)
-    return Result(ctx.client.get(path, ctx.params or None))
+    # One page as the server sends it; a list says where the next page starts.
+    response = ctx.client.request("GET", path, params=ctx.params or None)
+    if isinstance(response.data, list):
+        from ..pagination import next_cursor_from_link
+        return Result(response.data, is_list=True, next_cursor=next_cursor_from_link(response.headers.get("Link")))
+    return Result(response.data)
 
 
 COMMANDS = (
