@@ -15,7 +15,11 @@ whatever ran before it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import tempfile
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -186,6 +190,31 @@ def _plan_list_keys(dialect):
         yield ("list-keys", "--project", "backend"), mode, None, survive, 0
     yield ("list-keys", "--project", "backend", "--show-secrets"), ("--raw",), None, [], 8
     yield ("list-keys", "--project", "backend", "--show-secrets"), ("--no-redact",), None, [], 8
+
+
+def _webhook_file() -> str:
+    """An issue webhook whose issue is the corpus's planted checkout issue, signed in the test:
+    verify-webhook reads a body no server sent, so the audit hands it one. Written once per run."""
+    if not _WEBHOOK:
+        body = {"action": "created", "installation": {"uuid": "a8e5d37a-696c-4c54-adb5-b3f28d64c7de"},
+                "data": {"issue": corpus.issue("checkout")}, "actor": {"type": "user", "id": "1"}}
+        path = Path(tempfile.mkdtemp(prefix="audit-webhook-")) / "hook.json"
+        path.write_bytes(json.dumps(body).encode())
+        _WEBHOOK.append(str(path))
+    return _WEBHOOK[0]
+
+
+_WEBHOOK: list = []
+WEBHOOK_SECRET = "audit-webhook-client-secret"
+
+
+def _plan_verify_webhook():
+    """The payload's people, secrets and personal data stay out of the summary and of --raw."""
+    path = _webhook_file()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), Path(path).read_bytes(), hashlib.sha256).hexdigest()
+    for _, mode in rotate([None], [RAW], BASE):
+        yield ("verify-webhook", "--file", path, "--signature", signature), mode, "checkout", \
+            [corpus.ISSUES["checkout"][1], "user:1" if mode != RAW else "created"]
 
 
 def _plan_list_orgs():
@@ -360,6 +389,7 @@ READ_PLANS = {
     "test_event_detail_by_id_alone": _plan_event_detail_by_id_alone,
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
+    "test_verify_webhook": _plan_verify_webhook,
     "test_list_orgs": _plan_list_orgs,
     "test_org_detail": _plan_org_detail,
     "test_list_projects": _plan_list_projects,
@@ -589,6 +619,14 @@ def test_release_commits(audit):
 
 def test_list_deploys(audit):
     audit.run_all()
+    audit.check()
+
+
+def test_verify_webhook(audit, monkeypatch):
+    monkeypatch.setenv("SENTRY_CLIENT_SECRET", WEBHOOK_SECRET)
+    sent = len(audit.server.log)
+    audit.run_all()
+    assert len(audit.server.log) == sent  # checked locally: nothing goes to the server
     audit.check()
 
 

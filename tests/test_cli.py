@@ -198,6 +198,10 @@ CONFIGURED = {**TOKEN_ONLY, "SENTRY_ORG": "acme"}
     (["issue-detail", "not-an-id!"], CONFIGURED, 2),            # bad input, configured
     (["list-issues", "--fields", "id,nope"], CONFIGURED, 2),
     (["event-detail", "latest", "--issue", "17", "--breadcrumbs", "500"], CONFIGURED, 2),
+    (["verify-webhook", "--help"], {}, 0), (["api", "--help"], {}, 0),
+    (["verify-webhook", "--file", "/no/such/hook.json"], {"SENTRY_CLIENT_SECRET": "s"}, 2),
+    (["verify-webhook", "--signature", "0" * 64], {}, 3),       # no client secret: sends nothing anyway
+    (["api", "GET", "https://elsewhere.example/api/0/"], CONFIGURED, 2),
 ])
 def test_help_version_and_early_errors_do_not_import_the_http_stack(argv, env, code, tmp_path):
     """An answer that needs no network loads no HTTP stack: requests alone costs more than --help."""

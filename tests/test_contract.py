@@ -19,10 +19,31 @@ from sentry_skill.commands import TABLE
 from standin import Fault
 
 WRITE_FLAGS = ("--dry-run", "--allow-write", "--confirm")
-READS = [entry for entry in TABLE if not entry.writes]
-WRITES = [entry for entry in TABLE if entry.writes]
+REMOTE = [entry for entry in TABLE if not entry.local]   # a local entry (verify-webhook) sends nothing
+LOCAL = [entry for entry in TABLE if entry.local]
 LISTS = [entry for entry in TABLE if entry.lists]
 BY_NAME = {"ids": lambda entry: entry.name}
+DYNAMIC_METHODS = ("POST", "PUT", "DELETE")  # `api`: its METHOD argument decides; every one but GET writes
+
+
+class WriteRun:
+    """One write of an entry: its method, and for `api` (method "*") the example with that method."""
+
+    def __init__(self, entry, method):
+        self.entry, self.method = entry, method
+        self.name = entry.name if entry.method != "*" else f"{entry.name}-{method}"
+        self.needs_confirm = entry.needs_confirm or method == "DELETE"
+        argv = shlex.split(entry.example)
+        self.path = entry.path
+        if entry.method == "*":  # api METHOD PATH ...: the example's path, with this method
+            self.path = "/" + argv[2].split("/api/0/")[-1].lstrip("/")
+            argv = [argv[0], method, argv[2]]
+        self.argv = [arg for arg in argv if arg not in WRITE_FLAGS]
+
+
+WRITES = [WriteRun(entry, method) for entry in TABLE if entry.writes
+          for method in (DYNAMIC_METHODS if entry.method == "*" else (entry.method,))]
+WRITE_IDS = {"ids": lambda run: run.name}
 
 
 def example(entry, *extra) -> list:
@@ -34,7 +55,7 @@ def example(entry, *extra) -> list:
 
 def allowed(entry) -> list:
     """The example with whatever lets it reach the server."""
-    return example(entry, *(("--allow-write", "--confirm") if entry.writes else ()))
+    return example(entry, *(("--allow-write", "--confirm") if entry.writes and entry.method != "*" else ()))
 
 
 def error_body(status: int) -> bytes:
@@ -66,39 +87,39 @@ def test_limit_0_exits_2_before_any_request(run, standin, entry):
     assert result.code == 2 and "out of range" in result.error["message"] and standin.log == []
 
 
-@pytest.mark.parametrize("entry", WRITES, **BY_NAME)
-def test_write_is_refused_with_no_request_when_writes_are_off(run, standin, entry):
-    result = run(*example(entry), *(("--confirm",) if entry.needs_confirm else ()))
+@pytest.mark.parametrize("write", WRITES, **WRITE_IDS)
+def test_write_is_refused_with_no_request_when_writes_are_off(run, standin, write):
+    result = run(*write.argv, *(("--confirm",) if write.needs_confirm else ()))
     assert result.code == 8 and result.out == ""
     assert result.error["type"] == "write_refused" and "--allow-write" in result.error["hint"]
     assert standin.log == []
 
 
-@pytest.mark.parametrize("entry", [e for e in WRITES if e.needs_confirm], **BY_NAME)
-def test_write_needs_confirm(run, standin, entry):
-    result = run(*example(entry), "--allow-write")
+@pytest.mark.parametrize("write", [w for w in WRITES if w.needs_confirm], **WRITE_IDS)
+def test_write_needs_confirm(run, standin, write):
+    result = run(*write.argv, "--allow-write")
     assert result.code == 8 and "--confirm" in result.error["message"] and standin.log == []
 
 
-@pytest.mark.parametrize("entry", WRITES, **BY_NAME)
-def test_dry_run_prints_method_url_and_body_and_sends_no_write(run, standin, entry):
-    result = run(*example(entry), "--dry-run")
+@pytest.mark.parametrize("write", WRITES, **WRITE_IDS)
+def test_dry_run_prints_method_url_and_body_and_sends_no_write(run, standin, write):
+    result = run(*write.argv, "--dry-run")
     assert result.code == 0, result.err
     document = result.json
     assert document["dry_run"] is True
     planned = document.get("requests") or [document]
     # The entry's own path in the configured organization (its references: one segment each).
-    path = re.escape(entry.path).replace(re.escape("{org}"), "acme")
+    path = re.escape(write.path).replace(re.escape("{org}"), "acme")
     path = re.sub(r"\\\{[a-z_]+\\\}", "[^/?]+", path)
     for request in planned:
-        assert request["method"] == entry.method
+        assert request["method"] == write.method
         assert re.match(re.escape(f"{standin.url}/api/0") + path + r"(\?|$)", request["url"]), request["url"]
         assert "/acme/" in request["url"]
         assert "body" in request
     assert {e["method"] for e in standin.log} <= {"GET"}
 
 
-@pytest.mark.parametrize("entry", TABLE, **BY_NAME)
+@pytest.mark.parametrize("entry", REMOTE, **BY_NAME)
 def test_403_names_the_scope_of_the_entry(run, standin, entry):
     standin.fail(r".", *[Fault(403, error_body(403))] * 4)
     result = run(*allowed(entry))
@@ -109,7 +130,7 @@ def test_403_names_the_scope_of_the_entry(run, standin, entry):
         assert "the right scope" in result.error["hint"]
 
 
-@pytest.mark.parametrize("entry", TABLE, **BY_NAME)
+@pytest.mark.parametrize("entry", REMOTE, **BY_NAME)
 def test_404_exits_5_with_nothing_on_stdout(run, standin, entry):
     standin.fail(r".", *[Fault(404, error_body(404))] * 4)
     result = run(*allowed(entry))
@@ -117,7 +138,7 @@ def test_404_exits_5_with_nothing_on_stdout(run, standin, entry):
     assert result.error["type"] == "not_found"
 
 
-@pytest.mark.parametrize("entry", TABLE, **BY_NAME)
+@pytest.mark.parametrize("entry", REMOTE, **BY_NAME)
 def test_5xx_exits_6_with_nothing_on_stdout(run, standin, entry):
     standin.fail(r".", *[Fault(503, error_body(503))] * 4)
     result = run(*allowed(entry))
@@ -126,6 +147,19 @@ def test_5xx_exits_6_with_nothing_on_stdout(run, standin, entry):
     for method, path in {(e["method"], e["path"]) for e in standin.log}:
         tries = [e for e in standin.log if (e["method"], e["path"]) == (method, path)]
         assert len(tries) == (2 if method == "GET" else 1), (method, path)  # a GET is retried once, a write never
+
+
+@pytest.mark.parametrize("entry", LOCAL, **BY_NAME)
+def test_a_local_entry_never_sends_a_request(run, standin, entry, monkeypatch, tmp_path):
+    """It needs no token, no organization and no server; whatever its input, nothing goes out."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SENTRY_AUTH_TOKEN")
+    monkeypatch.delenv("SENTRY_ORG")
+    monkeypatch.setenv("SENTRY_CLIENT_SECRET", "contract")
+    standin.fail(r".", *[Fault(500, error_body(500))] * 4)
+    result = run(*example(entry))
+    assert result.code == 2 and result.out == "" and result.error["type"] == "usage"  # its example's file is absent here
+    assert standin.log == []
 
 
 ONE = {"id": "1", "shortId": "A-1", "title": "first", "eventID": "e1" * 16, "project": {"slug": "a"}, "value": "v1"}

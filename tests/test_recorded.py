@@ -81,7 +81,8 @@ def test_recorded_case(replay, case):
 
 def test_every_command_has_a_recorded_case():
     covered = {run_spec["argv"][0] for case in CASES for run_spec in json.loads(case.read_text())["runs"]}
-    assert {entry.name for entry in TABLE} <= covered
+    # A local command (verify-webhook) exchanges nothing with a server: there is nothing to record.
+    assert {entry.name for entry in TABLE if not entry.local} <= covered
 
 
 def test_the_cases_cover_a_second_page_a_fallback_and_the_write_statuses():

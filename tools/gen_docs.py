@@ -66,6 +66,10 @@ def skill_table() -> str:
 
 def requests_of(entry) -> list:
     """(when, request, scope) of every request the entry makes, main one first."""
+    if entry.local:
+        return [("", "none: checked locally", None)]
+    if entry.method == "*":  # api: the method and path are its arguments
+        return [("", f"METHOD {API}/PATH", entry.scope)]
     rows = [("", f"{entry.method} {API}{entry.path}", entry.scope)]
     if entry.fallback:
         rows.append(("older servers", f"{entry.method} {API}{entry.fallback}", entry.scope))
@@ -97,7 +101,10 @@ def group_page(group: str) -> str:
                          f"({f'scope `{scope}`' if scope else 'no scope needed'})")
         if entry.lists:
             lines.append(f"- A list: `--limit` (default {entry.limit}) and `--cursor` page through it.")
-        if entry.writes:
+        if entry.method == "*":
+            lines.append("- Any method but GET is a write: refused unless writes are allowed, a DELETE needs "
+                         "`--confirm` too; `--dry-run` prints the request.")
+        elif entry.writes:
             confirm = " and `--confirm`" if entry.needs_confirm else ""
             lines.append(f"- A write: refused unless writes are allowed{confirm}; `--dry-run` prints the request.")
         if entry.fields:

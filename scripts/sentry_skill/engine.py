@@ -29,6 +29,16 @@ class Context:
         self.body = None                  # the body of a write
 
     @property
+    def method(self) -> str | None:
+        """The method this run sends: the entry's, or for `api` the METHOD argument."""
+        return self.args.method if self.entry.method == "*" else self.entry.method
+
+    @property
+    def writes(self) -> bool:
+        """Every method but GET writes, whatever the entry says."""
+        return self.method not in (None, "GET")
+
+    @property
     def org(self) -> str:
         """The configured org, unless an issue URL named another."""
         from .ids import check_slug
@@ -129,13 +139,14 @@ def gate(ctx: Context) -> None:
     from .safety import Write, check
 
     entry = ctx.entry
-    check(ctx.args, ctx.settings, Write(entry.method, [entry.path], ctx.body, destructive=entry.needs_confirm))
+    destructive = entry.needs_confirm or ctx.method == "DELETE"
+    check(ctx.args, ctx.settings, Write(ctx.method, [entry.path], ctx.body, destructive=destructive))
 
 
 def execute(ctx: Context) -> Result:
     entry = ctx.entry
     prepare(ctx)
-    if entry.writes:
+    if ctx.writes:
         gate(ctx)
         ctx.use_numeric_issue_id()
     if entry.run:

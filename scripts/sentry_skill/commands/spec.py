@@ -109,7 +109,7 @@ class Command:
     group: str                       # resource group: one reference page each
     summary: str                     # one line, for --help and SKILL.md
     example: str                     # one runnable example, without the script name
-    method: str | None = "GET"       # None: a local command that sends nothing
+    method: str | None = "GET"       # None: a local command that sends nothing; "*": its METHOD argument (api)
     path: str | None = None          # the organization-scoped path template
     fallback: str | None = None      # the older path, for servers without `path`
     scope: str | None = None         # what a 403 names
@@ -137,6 +137,11 @@ class Command:
     def writes(self) -> bool:
         """Every method but GET writes: the engine gates it, whatever the entry says."""
         return self.method not in (None, "GET")
+
+    @property
+    def local(self) -> bool:
+        """Sends nothing (verify-webhook): no token, no server, no request."""
+        return self.method is None
 
     @property
     def needs_confirm(self) -> bool:
