@@ -217,6 +217,29 @@ def _plan_verify_webhook():
             [corpus.ISSUES["checkout"][1], "user:1" if mode != RAW else "created"]
 
 
+def _profiles_file() -> str:
+    """A profiles file naming two servers and their token variables: list-profiles reads only
+    this local file. Written once per run, in a folder whose name the audit does not flag."""
+    if not _PROFILES:
+        path = Path(tempfile.mkdtemp(prefix="profiles-")) / "profiles.ini"
+        path.write_text("[saas]\nbase_url = https://sentry.io\norg = acme\ntoken_env = SAAS_PROFILE_TOKEN\n"
+                        "[onprem]\nbase_url = https://sentry.example.com\norg = acme\nproject = backend\n"
+                        "token_env = ONPREM_PROFILE_TOKEN\n", encoding="utf-8")
+        _PROFILES.append(str(path))
+    return _PROFILES[0]
+
+
+_PROFILES: list = []
+PROFILE_TOKENS = {"SAAS_PROFILE_TOKEN": "sntryu_" + "5a" * 32, "ONPREM_PROFILE_TOKEN": "onprem-profile-secret-77"}
+
+
+def _plan_list_profiles():
+    """Each profile's server and token variable shows; no token's value, in any mode."""
+    _profiles_file()
+    for _, mode in rotate([None], [RAW], BASE):
+        yield ("list-profiles",), mode, None, ["saas", "https://sentry.example.com", "ONPREM_PROFILE_TOKEN"]
+
+
 def _plan_list_orgs():
     for _, mode in rotate([None], [RAW], BASE):
         yield ("list-orgs",), mode, None, ["acme"]
@@ -390,6 +413,7 @@ READ_PLANS = {
     "test_lookup_event_id": _plan_lookup_event_id,
     "test_whoami": _plan_whoami,
     "test_verify_webhook": _plan_verify_webhook,
+    "test_list_profiles": _plan_list_profiles,
     "test_list_orgs": _plan_list_orgs,
     "test_org_detail": _plan_org_detail,
     "test_list_projects": _plan_list_projects,
@@ -627,6 +651,18 @@ def test_verify_webhook(audit, monkeypatch):
     sent = len(audit.server.log)
     audit.run_all()
     assert len(audit.server.log) == sent  # checked locally: nothing goes to the server
+    audit.check()
+
+
+def test_list_profiles(audit, monkeypatch):
+    monkeypatch.setenv("SENTRY_PROFILES_FILE", _profiles_file())
+    for name, value in PROFILE_TOKENS.items():
+        monkeypatch.setenv(name, value)
+    sent = len(audit.server.log)
+    for row, result in audit.each():
+        for value in PROFILE_TOKENS.values():
+            assert value not in result.out + result.err, row.argv
+    assert len(audit.server.log) == sent  # read locally: nothing goes to the server
     audit.check()
 
 

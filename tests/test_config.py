@@ -103,3 +103,29 @@ def test_demo_needs_no_token_and_sends_none(monkeypatch):
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", "would-be-secret-token")
     s = load_settings(args(demo=True))
     assert s.demo and s.token is None and s.org == "acme"
+
+
+def test_precedence_with_a_profile_flags_then_the_profile_alone(tmp_path, monkeypatch):
+    """A chosen profile stands in for the environment, .env and ~/.sentryclirc for server, token,
+    org and project: only --org/--project beat it, and nothing of the other layers leaks in."""
+    home = tmp_path / "home"
+    (home / ".sentryclirc").write_text("[auth]\ntoken=rc-token-0000\n[defaults]\norg=rc-org\nproject=rc-proj\n")
+    (tmp_path / "work" / ".env").write_text("SENTRY_AUTH_TOKEN=dotenv-token-1111\nSENTRY_PROJECT=dotenv-proj\n"
+                                            "P_TOKEN=profile-token-3333\n")
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "env-token-2222")
+    monkeypatch.setenv("SENTRY_BASE_URL", "https://env.example.com")
+    monkeypatch.setenv("SENTRY_ORG", "env-org")
+    monkeypatch.setenv("SENTRY_ALLOW_WRITE", "1")  # not a server setting: still the environment's
+    profiles = tmp_path / "profiles.ini"
+    profiles.write_text("[p]\nbase_url = https://p.example.com/\norg = p-org\ntoken_env = P_TOKEN\n")
+    monkeypatch.setenv("SENTRY_PROFILES_FILE", str(profiles))
+    s = load_settings(args(profile="p"))
+    assert (s.base_url, s.token, s.org, s.project) == ("https://p.example.com", "profile-token-3333", "p-org", None)
+    assert s.token_hosts == {"p.example.com"} and s.allow_write
+    assert s.sources["token"] == "P_TOKEN (profile p)" and s.sources["profile"] == "p (--profile)"
+    s = load_settings(args(profile="p", org="flag-org", project="flag-proj"))
+    assert (s.org, s.project) == ("flag-org", "flag-proj")
+    monkeypatch.setenv("SENTRY_PROFILE", "p")
+    assert load_settings(args()).base_url == "https://p.example.com"
+    s = load_settings(args(demo=True))  # the demo talks to no server: no profile is read
+    assert s.demo and s.token is None

@@ -49,6 +49,9 @@ def _add_common(parser, suppress: bool) -> None:
     parser.add_argument("--org", default=d(None), metavar="SLUG", help="organization slug [env SENTRY_ORG]")
     parser.add_argument("--base-url", default=d(None), metavar="URL",
                         help="Sentry server [env SENTRY_BASE_URL, SENTRY_URL, SENTRY_HOST; default https://sentry.io]")
+    parser.add_argument("--profile", default=d(None), metavar="NAME",
+                        help="a named server (base URL, org, project, token variable) from the profiles file; "
+                             "list-profiles shows them [env SENTRY_PROFILE]")
     parser.add_argument("--fields", default=d(None), metavar="A,B", help="pick output fields (an unknown one lists the valid ones)")
     parser.add_argument("--raw", action="store_true", default=d(False), help="the whole API answer, redacted")
     parser.add_argument("--format", choices=FORMATS, default=d("json"), help="json (default), jsonl, table")

@@ -1,5 +1,11 @@
 """Settings: flags > environment > .env (cwd, then skill folder) > ~/.sentryclirc.
 
+A profile (--profile NAME or SENTRY_PROFILE; profiles.py) replaces those layers
+for the server, token, organization and project: its base URL, its org and
+project (only --org/--project override them) and the token from the variable it
+names. The environment's SENTRY_AUTH_TOKEN and SENTRY_BASE_URL are then ignored
+and --base-url is refused, so one server's token never goes to another.
+
 Nothing here talks to the network. python-dotenv is imported only when a
 command actually needs its settings, so `--help` stays cheap.
 """
@@ -30,6 +36,7 @@ ENV_NAMES = {
     "project": ("SENTRY_PROJECT",),
     "allow_write": ("SENTRY_ALLOW_WRITE",),
     "demo": ("SENTRY_DEMO",),
+    "profile": ("SENTRY_PROFILE",),
 }
 RC_KEYS = {"token": ("auth", "token"), "base_url": ("defaults", "url"),
            "org": ("defaults", "org"), "project": ("defaults", "project")}
@@ -51,6 +58,7 @@ class Settings:
     token_hosts: set = field(default_factory=set)
     sources: dict = field(default_factory=dict)
     route_cache: Path | None = None  # what servers lack (routes.py); None: remember nothing
+    profile: object = None           # the chosen profiles.Profile, if any
 
     def require_org(self) -> str:
         if not self.org and not self.token and not self.demo:
@@ -182,6 +190,25 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
     sources = {}
     demo = bool(getattr(args, "demo", False)) or _truthy(pick("demo")[0])
     insecure = bool(getattr(args, "allow_insecure_http", False))
+    allow_write = bool(getattr(args, "allow_write", False)) or _truthy(pick("allow_write")[0])
+    profile_name, profile_source = pick("profile", getattr(args, "profile", None))
+    profile = None
+    if profile_name and not demo:
+        from .profiles import find_profile, profiles_file
+        profile = find_profile(profile_name.strip(), profiles_file(environ, home))
+        if getattr(args, "base_url", None):
+            raise UsageError("--base-url does not go with a profile: the profile names its server, and its "
+                             "token must go to that server only.",
+                             hint="Drop --base-url, or drop the profile (--profile / SENTRY_PROFILE).")
+        sources["profile"] = f"{profile.name} ({profile_source})"
+        # Only the profile's own layer: the environment's server, token, org and project belong elsewhere.
+        layers = [("profile " + profile.name, {key: (value, key) for key, value in (
+            ("base_url", profile.base_url), ("org", profile.org), ("project", profile.project)) if value})]
+        if profile.token_env:  # its token: the variable it names, from the environment or a .env file
+            found = [environ.get(profile.token_env)] + [v.get(profile.token_env) for v in _read_dotenv_files(cwd)]
+            token_value = next((value for value in found if value), None)
+            if token_value:
+                layers[0][1]["token"] = (token_value, profile.token_env)
     token, sources["token"] = (None, None) if demo else pick("token")
     base_raw, sources["base_url"] = pick("base_url", getattr(args, "base_url", None))
     org, sources["org"] = pick("org", getattr(args, "org", None))
@@ -189,7 +216,6 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
     if isinstance(project_flag, list):  # list-issues takes --project repeatedly
         project_flag = project_flag[0] if project_flag else None
     project, sources["project"] = pick("project", project_flag)
-    allow_write = bool(getattr(args, "allow_write", False)) or _truthy(pick("allow_write")[0])
 
     if demo:
         base_url, org = DEMO_BASE_URL, org or DEMO_ORG
@@ -212,7 +238,7 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
         demo=demo, timeout=float(timeout), allow_insecure_http=insecure,
         verbose=bool(getattr(args, "verbose", False)), token_hosts=token_hosts,
         sources={k: v for k, v in sources.items() if v},
-        route_cache=None if demo else cache_file(environ, home),
+        route_cache=None if demo else cache_file(environ, home), profile=profile,
     )
 
 
@@ -223,6 +249,13 @@ def require_token(settings: Settings) -> None:
 
 
 def missing_token_error(settings: Settings, org_missing: bool) -> ConfigError:
+    profile = settings.profile
+    if profile is not None:
+        where = (f"the variable {profile.token_env} it names is not set" if profile.token_env
+                 else "it names no token_env")
+        return ConfigError(f"No auth token for profile {profile.name!r}, as {where}.",
+                           hint=f"Export {profile.token_env or 'SENTRY_<NAME>_TOKEN'}=<token> (or put it in a "
+                                ".env file), and name it with token_env in the profile.")
     return ConfigError(
         "No Sentry auth token found" + (" and no organization configured." if org_missing else "."),
         hint=(

@@ -35,6 +35,30 @@ def whoami(ctx) -> Result:
     return Result(answer, named, people="named")
 
 
+def list_profiles(ctx) -> Result:
+    """The profiles file, read locally: each server's name, base URL, org, project and token
+    variable, with whether that variable is set; never a token's value."""
+    import os
+    from pathlib import Path
+
+    from ..config import _read_dotenv_files
+    from ..profiles import profiles_file, read_profiles
+
+    environ = os.environ
+    path = profiles_file(environ, Path(environ.get("HOME") or Path.home()))
+    found = read_profiles(path)
+    names_set = {name for name, value in environ.items() if value}
+    if found:  # a token may sit in a .env file too, as load_settings reads it
+        names_set |= {name for values in _read_dotenv_files(Path.cwd()) for name in values}
+    profiles = [{"name": p.name, "base_url": p.base_url, "org": p.org, "project": p.project,
+                 "auth_variable": p.token_env, "auth_variable_set": p.token_env in names_set}
+                for p in found.values()]
+    chosen = ctx.settings.profile.name if ctx.settings.profile else None
+    # Named auth_variable, not token_env: a key naming a token is masked whole by the redaction.
+    view = {"file": str(path), "active": chosen, "profiles": profiles}
+    return Result(view, lambda redacted: view, exact=True)
+
+
 COMMANDS = (
     Command(
         "whoami", "account", "the token's user (id, name, email) and scopes, or its organization",
@@ -42,5 +66,12 @@ COMMANDS = (
         description=("Who the configured token is: its user and that user's name and email, and the "
                      "token's scopes; for an organization token, its organization."),
         path="/", scope=None, run=whoami,
+    ),
+    Command(
+        "list-profiles", "account", "the named servers of the profiles file (--profile NAME), without tokens",
+        "list-profiles",
+        description=("The profiles file's servers: name, base URL, org, project, and the environment "
+                     "variable holding each token with whether it is set (never its value). Sends nothing."),
+        method=None, run=list_profiles, org_scoped=False,
     ),
 )
