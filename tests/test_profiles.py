@@ -172,3 +172,13 @@ def test_list_profiles_marks_an_unset_variable(run, tmp_path, monkeypatch):
     profiles = json.loads(run("list-profiles").out)["profiles"]
     assert [(p["name"], p["auth_variable"], p["auth_variable_set"]) for p in profiles] == [
         ("io", "IO_TOKEN", False), ("bare", None, False)]
+
+
+def test_list_profiles_still_lists_when_the_chosen_profile_is_unknown(run, two_servers, monkeypatch):
+    monkeypatch.setenv("SENTRY_PROFILE", "typo")
+    result = run("list-profiles")
+    assert result.code == 0, result.err
+    assert result.json["active"] is None and result.json["unknown_profile"] == "typo"
+    assert [p["name"] for p in result.json["profiles"]] == ["saas", "selfhosted"]
+    monkeypatch.setenv("SENTRY_PROFILE", "saas")
+    assert run("list-profiles").json["active"] == "saas"

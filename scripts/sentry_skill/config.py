@@ -84,7 +84,7 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _read_dotenv_files(cwd: Path) -> list[dict]:
+def read_dotenv_files(cwd: Path) -> list[dict]:
     from dotenv import dotenv_values  # only commands that need settings pay for it
 
     found = []
@@ -168,7 +168,7 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
             if environ.get(env_name):
                 layers[0][1][name] = (environ[env_name], env_name)
                 break
-    for values in _read_dotenv_files(cwd):
+    for values in read_dotenv_files(cwd):
         layer = {}
         for name, names in ENV_NAMES.items():
             for env_name in names:
@@ -193,7 +193,8 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
     allow_write = bool(getattr(args, "allow_write", False)) or _truthy(pick("allow_write")[0])
     profile_name, profile_source = pick("profile", getattr(args, "profile", None))
     profile = None
-    if profile_name and not demo:
+    local = bool(getattr(getattr(args, "entry", None), "local", False))
+    if profile_name and not demo and not local:  # a local command (list-profiles) uses no server
         from .profiles import find_profile, profiles_file
         profile = find_profile(profile_name.strip(), profiles_file(environ, home))
         if getattr(args, "base_url", None):
@@ -205,7 +206,7 @@ def load_settings(args, environ=None, cwd: Path | None = None, home: Path | None
         layers = [("profile " + profile.name, {key: (value, key) for key, value in (
             ("base_url", profile.base_url), ("org", profile.org), ("project", profile.project)) if value})]
         if profile.token_env:  # its token: the variable it names, from the environment or a .env file
-            found = [environ.get(profile.token_env)] + [v.get(profile.token_env) for v in _read_dotenv_files(cwd)]
+            found = [environ.get(profile.token_env)] + [v.get(profile.token_env) for v in read_dotenv_files(cwd)]
             token_value = next((value for value in found if value), None)
             if token_value:
                 layers[0][1]["token"] = (token_value, profile.token_env)

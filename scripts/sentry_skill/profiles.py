@@ -29,7 +29,6 @@ from .errors import ConfigError, UsageError
 KEYS = ("base_url", "org", "project", "token_env")
 TOKEN_KEYS = ("token", "auth_token", "auth-token", "sentry_auth_token")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -86,8 +85,6 @@ def read_profiles(path: Path) -> dict:
 
 
 def find_profile(name: str, path: Path) -> Profile:
-    if not _PROFILE_NAME.fullmatch(name):
-        raise UsageError(f"{name!r} is not a profile name.", hint="Run: sentry_api.py list-profiles")
     known = read_profiles(path)
     if not known:
         raise ConfigError(f"Profile {name!r} asked for, but {path} holds no profiles.",

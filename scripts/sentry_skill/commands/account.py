@@ -41,7 +41,7 @@ def list_profiles(ctx) -> Result:
     import os
     from pathlib import Path
 
-    from ..config import _read_dotenv_files
+    from ..config import read_dotenv_files
     from ..profiles import profiles_file, read_profiles
 
     environ = os.environ
@@ -49,14 +49,16 @@ def list_profiles(ctx) -> Result:
     found = read_profiles(path)
     names_set = {name for name, value in environ.items() if value}
     if found:  # a token may sit in a .env file too, as load_settings reads it
-        names_set |= {name for values in _read_dotenv_files(Path.cwd()) for name in values}
+        names_set |= {name for values in read_dotenv_files(Path.cwd()) for name in values}
     profiles = [{"name": p.name, "base_url": p.base_url, "org": p.org, "project": p.project,
                  "auth_variable": p.token_env, "auth_variable_set": p.token_env in names_set}
                 for p in found.values()]
-    chosen = ctx.settings.profile.name if ctx.settings.profile else None
+    asked = (getattr(ctx.args, "profile", None) or environ.get("SENTRY_PROFILE") or "").strip() or None
     # Named auth_variable, not token_env: a key naming a token is masked whole by the redaction.
-    view = {"file": str(path), "active": chosen, "profiles": profiles}
-    return Result(view, lambda redacted: view, exact=True)
+    view = {"file": str(path), "active": asked if asked in found else None, "profiles": profiles}
+    if asked and asked not in found:  # listed anyway: this is where a user finds the right name
+        view["unknown_profile"] = asked
+    return Result(view, exact=True)
 
 
 COMMANDS = (
