@@ -1,0 +1,58 @@
+"""digest: the top unresolved issues with what their latest events say, in one call."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from server_model import ServerModel
+
+DELAY = 0.3
+
+
+class SlowServer(ServerModel):
+    """Every answer takes DELAY seconds, as a distant server's do: requests one after the other add up."""
+
+    def route(self, *args, **kwargs):
+        time.sleep(DELAY)
+        return super().route(*args, **kwargs)
+
+
+def test_digest_is_one_list_and_the_latest_events_at_once(run, standin_factory):
+    server = standin_factory("sentry", model=SlowServer())
+    started = time.monotonic()
+    result = run("digest", "--limit", "5")
+    elapsed = time.monotonic() - started
+    assert result.code == 0, result.err
+    lists = [p for p in server.paths() if p.endswith("/issues/")]
+    events = [p for p in server.paths() if p.endswith("/events/latest/")]
+    assert len(lists) == 1 and len(events) == 5 and len(server.log) == 6, server.paths()
+    assert len({tuple(sorted(p.split("/")[-4:-3])) for p in events}) == 5  # five issues, one request each
+    assert elapsed < 1.0, elapsed  # 6 answers of 0.3 s one after the other would take 1.8 s
+    assert len(result.out.encode()) <= 1800, len(result.out.encode())
+    items = result.json["items"]
+    assert len(items) == 5 == result.json["count"]
+    listed = [issue["shortId"] for issue in run("list-issues", "--limit", "5").json["items"]]
+    assert [item["shortId"] for item in items] == listed  # the list's order: the most important first
+    note = [line for line in result.err.splitlines() if line.startswith("sentry-api: digest:")]
+    assert note == [f"sentry-api: digest: {len(result.out.encode())} bytes, 6 requests, {note[0].split(', ')[-1]}"]
+    with_exception = [item for item in items if "exception" in item]
+    assert with_exception and all(set(item["frame"]) >= {"file", "line", "function"} for item in with_exception)
+
+
+def test_digest_on_glitchtip_learns_the_older_event_path_once(run, glitchtip):
+    """GlitchTip answers the org-scoped latest event with a 500 page (recorded: org_issue_event_latest):
+    the first digest finds the older path for each issue at the same time; the next one goes there directly."""
+    first = run("digest", "--limit", "3")
+    assert first.code == 0, first.err
+    assert len(first.json["items"]) == 3
+    glitchtip.log.clear()
+    again = run("digest", "--limit", "3")
+    assert again.json == first.json
+    asked = sorted(p for p in glitchtip.paths() if "/events/" in p)  # asked at the same time: any order
+    assert asked == sorted(f"/api/0/issues/{item_id}/events/latest/" for item_id in _ids(run, 3))
+
+
+def _ids(run, limit):
+    return [item["id"] for item in run("list-issues", "--limit", str(limit)).json["items"]]
