@@ -56,3 +56,49 @@ def test_digest_on_glitchtip_learns_the_older_event_path_once(run, glitchtip):
 
 def _ids(run, limit):
     return [item["id"] for item in run("list-issues", "--limit", str(limit)).json["items"]]
+
+
+# --- issue-detail with several issues ------------------------------------------------
+
+
+def test_issue_detail_fetches_several_issues_at_once(run, standin_factory):
+    server = standin_factory("sentry", model=SlowServer())
+    refs = [item["shortId"] for item in run("list-issues", "--limit", "5").json["items"]]
+    server.log.clear()
+    started = time.monotonic()
+    result = run("issue-detail", *refs)
+    elapsed = time.monotonic() - started
+    assert result.code == 0, result.err
+    assert elapsed < 1.0, elapsed  # 5 answers of 0.3 s one after the other would take 1.5 s
+    assert len(server.log) == 5
+    doc = result.json
+    assert doc["count"] == 5 and [item["shortId"] for item in doc["items"]] == refs
+    alone = run("issue-detail", refs[0])  # one issue prints the issue itself, as before
+    assert alone.json == doc["items"][0]
+
+
+def test_issue_detail_several_keeps_latest_event_per_issue(run, standin):
+    result = run("issue-detail", "BACKEND-C", "FRONTEND-6", "--latest-event")
+    assert result.code == 0, result.err
+    items = result.json["items"]
+    assert [item["shortId"] for item in items] == ["BACKEND-C", "FRONTEND-6"]
+    assert items[0] == run("issue-detail", "BACKEND-C", "--latest-event").json
+    assert items[1] == run("issue-detail", "FRONTEND-6", "--latest-event").json
+    raw = run("issue-detail", "BACKEND-C", "FRONTEND-6", "--latest-event", "--raw").json
+    assert [set(item) for item in raw["items"]] == [{"issue", "latestEvent"}] * 2
+
+
+def test_issue_detail_several_prints_the_others_when_one_fails(run, standin):
+    """BACKEND-ZZZ does not exist (spec: 404): the others are still printed; the failure is an item
+    with its error, and the exit code is the first failure's."""
+    result = run("issue-detail", "BACKEND-C", "BACKEND-ZZZ", "FRONTEND-6")
+    assert result.code == 5, result.err
+    items = result.json["items"]
+    assert items[0]["shortId"] == "BACKEND-C" and items[2]["shortId"] == "FRONTEND-6"
+    assert items[1]["issue"] == "BACKEND-ZZZ" and items[1]["error"]["type"] == "not_found"
+
+
+def test_issue_detail_several_checks_every_reference_first(run, standin):
+    result = run("issue-detail", "BACKEND-C", "not an issue!")
+    assert result.code == 2 and result.out == ""
+    assert standin.log == []

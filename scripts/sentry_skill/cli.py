@@ -127,7 +127,7 @@ def _add_command(sub, common, entry) -> None:
                        description=entry.description or entry.summary[0].upper() + entry.summary[1:] + ".",
                        epilog=f"example: {entry.example}", formatter_class=argparse.RawDescriptionHelpFormatter)
     for kind in entry.refs:
-        p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help)
+        p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help, nargs="+" if entry.several else None)
     sections: dict = {}
     for opt in options_of(entry):
         target = p
@@ -176,7 +176,7 @@ def main(argv=None, *, session=None, sleep=None) -> int:
         if result.summary:  # what the one call cost, for an agent weighing it against its peers
             print(f"sentry-api: {args.entry.name}: {len(text.encode()) + 1} bytes, {ctx.client.sent} requests, "
                   f"{time.monotonic() - started:.2f} s", file=sys.stderr)
-        return OK
+        return result.exit
     except SentryError as error:
         emit_error(error.to_dict(), secrets, redact_on=True)
         return error.exit_code
