@@ -134,6 +134,11 @@ def _plan_digest():
 def _plan_issue_detail():
     for name, mode in rotate(NAMES, [RAW], ISSUE_MODES):
         yield ("issue-detail", _ref(name)), mode, name, _survivors(name, mode, "shortId", "type")
+    for mode in [RAW, (), ("--format", "table")]:  # several at once: the list envelope
+        survive = [corpus.ISSUES[n][1] for n in NAMES]
+        if "table" not in mode:
+            survive += [corpus.SURVIVE[n]["type"] for n in NAMES]
+        yield ("issue-detail", *[_ref(n) for n in NAMES]), mode, None, survive
 
 
 def _plan_issue_detail_with_latest_event():

@@ -102,3 +102,31 @@ def test_issue_detail_several_checks_every_reference_first(run, standin):
     result = run("issue-detail", "BACKEND-C", "not an issue!")
     assert result.code == 2 and result.out == ""
     assert standin.log == []
+
+
+def test_one_command_has_at_most_eight_requests_in_flight(run, standin_factory):
+    """digest --limit 25 asks for 25 events: no more than MAX_THREADS at once."""
+    import threading
+
+
+    class Counting(ServerModel):
+        def __init__(self):
+            super().__init__()
+            self.now = self.most = 0
+            self.lock = threading.Lock()
+
+        def route(self, *args, **kwargs):
+            with self.lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+            time.sleep(0.05)
+            with self.lock:
+                self.now -= 1
+            return super().route(*args, **kwargs)
+
+    model = Counting()
+    server = standin_factory("sentry", model=model, generated_issues=30)
+    result = run("digest", "--limit", "25")
+    assert result.code == 0, result.err
+    assert len([p for p in server.paths() if p.endswith("/events/latest/")]) == 25
+    assert 1 < model.most <= 8, model.most
