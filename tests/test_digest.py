@@ -130,3 +130,21 @@ def test_one_command_has_at_most_eight_requests_in_flight(run, standin_factory):
     assert result.code == 0, result.err
     assert len([p for p in server.paths() if p.endswith("/events/latest/")]) == 25
     assert 1 < model.most <= 8, model.most
+
+
+def test_several_short_ids_on_glitchtip_walk_the_list_once(run, standin_factory):
+    """GlitchTip has no short-id lookup and its search does not find short ids (recorded:
+    org_shortids, issues_query_short_id): the issue list is walked. Several short ids
+    share one walk rather than walking once each, one after the other."""
+    server = standin_factory("glitchtip", model=SlowServer())
+    refs = ["BACKEND-C", "FRONTEND-6", "FRONTEND-7", "FRONTEND-8", "BACKEND-E"]
+    assert run("issue-detail", refs[0]).code == 0  # the server's routes are learned (remembered)
+    server.log.clear()
+    started = time.monotonic()
+    result = run("issue-detail", *refs)
+    elapsed = time.monotonic() - started
+    assert result.code == 0, result.err
+    assert [item["shortId"] for item in result.json["items"]] == refs
+    walks = [entry for entry in server.log if entry["path"].endswith("/organizations/acme/issues/")]
+    assert len(walks) == 1, [entry["path"] for entry in server.log]
+    assert elapsed < 1.0, elapsed
