@@ -122,9 +122,23 @@ def _plan_list_issues():
         yield ("list-issues", *query), mode, None, survive
 
 
+def _plan_digest():
+    """Each issue of the corpus with its latest event's exception and culprit frame."""
+    for query, mode in rotate([("--limit", "25")], [RAW], BASE):
+        survive = [corpus.ISSUES[n][1] for n in NAMES]
+        if "table" not in mode:
+            survive += [corpus.SURVIVE[n][key] for n in NAMES for key in ("type", "function")]
+        yield ("digest", *query), mode, None, survive
+
+
 def _plan_issue_detail():
     for name, mode in rotate(NAMES, [RAW], ISSUE_MODES):
         yield ("issue-detail", _ref(name)), mode, name, _survivors(name, mode, "shortId", "type")
+    for mode in [RAW, (), ("--format", "table")]:  # several at once: the list envelope
+        survive = [corpus.ISSUES[n][1] for n in NAMES]
+        if "table" not in mode:
+            survive += [corpus.SURVIVE[n]["type"] for n in NAMES]
+        yield ("issue-detail", *[_ref(n) for n in NAMES]), mode, None, survive
 
 
 def _plan_issue_detail_with_latest_event():
@@ -404,6 +418,7 @@ ERROR_CASES = [  # status (its body: corpus.ERROR_BODIES), command, exit code, t
 READ_PLANS = {
     "test_list_issues": _plan_list_issues,
     "test_issue_detail": _plan_issue_detail,
+    "test_digest": _plan_digest,
     "test_issue_detail_with_latest_event": _plan_issue_detail_with_latest_event,
     "test_lookup_short_id": _plan_lookup_short_id,
     "test_issue_events": _plan_issue_events,
@@ -541,6 +556,11 @@ def audit(run, server, request):
 
 
 def test_list_issues(audit):
+    audit.run_all()
+    audit.check()
+
+
+def test_digest(audit):
     audit.run_all()
     audit.check()
 

@@ -32,7 +32,7 @@ def page_name(group: str) -> str:
 
 
 def usage(entry) -> str:
-    positionals = [REFS[kind].metavar for kind in entry.refs]
+    positionals = [REFS[kind].metavar + (" [...]" if entry.several else "") for kind in entry.refs]
     positionals += [opt.metavar or opt.flag.upper() for opt in entry.options if not opt.flag.startswith("-")]
     return " ".join([entry.name, *positionals])
 

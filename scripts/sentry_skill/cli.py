@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from . import __version__
 from .errors import EXIT_CODES, INTERNAL, OK, SentryError, UsageError
@@ -129,7 +130,7 @@ def _add_command(sub, common, entry) -> None:
                        description=entry.description or entry.summary[0].upper() + entry.summary[1:] + ".",
                        epilog=f"example: {entry.example}", formatter_class=argparse.RawDescriptionHelpFormatter)
     for kind in entry.refs:
-        p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help)
+        p.add_argument(kind, metavar=REFS[kind].metavar, help=REFS[kind].help, nargs="+" if entry.several else None)
     sections: dict = {}
     for opt in options_of(entry):
         target = p
@@ -168,11 +169,17 @@ def main(argv=None, *, session=None, sleep=None) -> int:
             raise UsageError("--fields and --max-bytes do not go with --raw.",
                              hint="They shape the compact output; --raw prints the whole answer.")
         from .engine import Context, execute
-        result = execute(Context(args.entry, args, settings, session=session, sleep=sleep))
+        started = time.monotonic()
+        ctx = Context(args.entry, args, settings, session=session, sleep=sleep)
+        result = execute(ctx)
         from .output import build, render, write
         document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets, max_bytes=args.max_bytes)
-        write(render(document, args.format), secrets)
-        return OK
+        text = render(document, args.format)
+        write(text, secrets)
+        if result.summary:  # what the one call cost, for an agent weighing it against its peers
+            print(f"sentry-api: {args.entry.name}: {len(text.encode()) + 1} bytes, {ctx.client.sent} requests, "
+                  f"{time.monotonic() - started:.2f} s", file=sys.stderr)
+        return result.exit
     except SentryError as error:
         emit_error(error.to_dict(), secrets, redact_on=True)
         return error.exit_code

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from .routes import RouteMemory
 
 LACKS = "lacks "           # the routes memory keeps what a server lacks under this prefix
 MAX_PAGES = 100           # a walk never asks for more pages than this
+MAX_THREADS = 8           # requests of one command in flight at once (digest asks for up to 25 events)
 MAX_REDIRECTS = 3
 MAX_BODY_BYTES = 32 * 1024 * 1024  # no Sentry answer we read comes near this
 READ_CHUNK = 64 * 1024
@@ -57,6 +59,7 @@ class SentryClient:
     def __init__(self, settings, *, session=None, sleep=time.sleep, retry=None, log=None, deadline=None,
                  status_stream=None):
         self.settings = settings
+        self.sent, self._counting = 0, threading.Lock()  # requests sent, retries included (digest's closing note)
         self.api_root = settings.base_url + "/api/0"
         self.host = urlsplit(settings.base_url).netloc
         self.session = session or requests.Session()
@@ -121,6 +124,8 @@ class SentryClient:
         headers = {"User-Agent": f"sentry-api-skill/{__version__}", "Accept": "application/json"}
         if self.settings.token and urlsplit(url).netloc in self.settings.token_hosts:
             headers["Authorization"] = f"Bearer {self.settings.token}"
+        with self._counting:
+            self.sent += 1
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
         response = self.session.request(method, url, params=params, json=json_body,
@@ -318,10 +323,13 @@ class SentryClient:
         return items, cursor
 
     def concurrently(self, *calls):
-        """Run independent requests of one command at the same time, in order."""
+        """Run independent requests of one command at the same time, in order; at most
+        MAX_THREADS at once, so a long list of calls does not flood the server."""
         if len(calls) == 1:
             return [calls[0]()]
-        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        if not calls:
+            return []
+        with ThreadPoolExecutor(max_workers=min(len(calls), MAX_THREADS)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
 

@@ -121,7 +121,11 @@ def prepare(ctx: Context) -> None:
     entry, args = ctx.entry, ctx.args
     ctx.fields = parse_fields(args.fields, entry.fields)
     for kind in entry.refs:
-        ctx.refs[kind] = REFS[kind].parse(getattr(args, kind), ctx.settings)
+        given = getattr(args, kind)
+        if entry.several:  # every one is checked now; the first fills the templates, the run takes the rest
+            ctx.selection["several"] = [(text, REFS[kind].parse(text, ctx.settings)) for text in given]
+            given = given[0]
+        ctx.refs[kind] = REFS[kind].parse(given, ctx.settings)
     for check in entry.checks:
         check(ctx)
     for opt in entry.options:

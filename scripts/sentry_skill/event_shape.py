@@ -54,6 +54,12 @@ def _exceptions(event) -> list:
     return [v for v in values if isinstance(v, dict)]
 
 
+def raised_exception(event) -> dict | None:
+    """The last exception of the chain: the one that was raised (digest)."""
+    exceptions = _exceptions(normalize_event(event))
+    return exceptions[-1] if exceptions else None
+
+
 def _frames(holder) -> list:
     """The frames of an exception or a thread (processed, else raw)."""
     stack = holder.get("stacktrace") or holder.get("rawStacktrace") or {}

@@ -35,6 +35,8 @@ class Result:
     exact: bool = False                  # print as is, empty values too (a dry-run's body)
     people: str = "ref"                  # "named": a member command, whose members show name and email
     client_keys: str | None = None       # a key command: "public" shows the public DSN; "shown" the secrets too
+    exit: int = 0                        # printed, yet not all well: the exit code (a failed part of several)
+    summary: bool = False                # close with a note on stderr: bytes printed, requests sent, wall time
 
 
 def parse_fields(text: str | None, valid) -> list | None:

@@ -99,6 +99,9 @@ def lookup_short_id(client, org: str, short_id: str, scope: str = EVENT_READ) ->
 def _find_short_id_in_list(client, org: str, short_id: str, route: str, scope: str = EVENT_READ) -> dict:
     """For servers without /shortids/: ask the issue search (unless it is known not to help), then walk the list."""
     path = f"/organizations/{seg(org)}/issues/"
+    walked = client.__dict__.get("_walked_issues", {})  # a walk of this command (issue-detail A B C) found it
+    if short_id.upper() in walked:
+        return walked[short_id.upper()]
     searched = client.routes.first(route) < BY_WALK
     if searched:
         hits = client.get(path, {"query": short_id, "shortIdLookup": "1"}, scope=scope, expect=list)
@@ -106,6 +109,8 @@ def _find_short_id_in_list(client, org: str, short_id: str, route: str, scope: s
         if match:
             return match
     items, _ = client.paginate(path, {"query": ""}, limit=SHORT_ID_SCAN_LIMIT, scope=scope)
+    client.__dict__.setdefault("_walked_issues", {}).update(
+        (str(item["shortId"]).upper(), item) for item in items if isinstance(item, dict) and item.get("shortId"))
     match = _match_short_id(items, short_id)
     if match:
         if searched:  # the search missed an issue that exists: it cannot find short ids here

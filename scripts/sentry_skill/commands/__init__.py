@@ -5,9 +5,9 @@ entry holds); the parser, the engine, the docs and the contract tests read
 them from here and from nowhere else.
 """
 
-from . import account, api, discover, events, issues, keys, members, orgs, projects, releases, stats, tags, teams
+from . import account, api, digest, discover, events, issues, keys, members, orgs, projects, releases, stats, tags, teams
 
-TABLE = (*issues.COMMANDS, *tags.COMMANDS, *events.COMMANDS, *orgs.COMMANDS, *projects.COMMANDS, *keys.COMMANDS,
+TABLE = (*issues.COMMANDS, *digest.COMMANDS, *tags.COMMANDS, *events.COMMANDS, *orgs.COMMANDS, *projects.COMMANDS, *keys.COMMANDS,
          *teams.COMMANDS, *members.COMMANDS, *releases.COMMANDS, *stats.COMMANDS, *discover.COMMANDS,
          *account.COMMANDS, *api.COMMANDS)
 GROUPS = tuple(dict.fromkeys(entry.group for entry in TABLE))

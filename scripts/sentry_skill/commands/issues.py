@@ -87,7 +87,49 @@ def issue_fields(ctx):
     return [f for f in ctx.fields if f != "latestEvent"] if ctx.fields else ctx.shown_fields
 
 
+def several_issues(ctx) -> Result:
+    """issue-detail A B C: each issue as issue-detail prints it alone, all fetched at the same time
+    (the client bounds the threads), in the list envelope. A failed one is an item with its error
+    ({"issue": REF, "error": ...}) and the others are still printed; the exit code is the first
+    failure's, in the order given."""
+    import copy
+
+    from ..errors import SentryError
+
+    client = ctx.client  # made once, before the copies: one client, one deadline, one route memory
+
+    def one(ref):
+        part = copy.copy(ctx)
+        part.refs = {**ctx.refs, "issue": ref}
+        try:
+            return one_issue(part)
+        except SentryError as error:
+            return error
+
+    given = ctx.selection["several"]
+    answers = client.concurrently(*[lambda ref=ref: one(ref) for _, ref in given])
+    failures = [answer for answer in answers if isinstance(answer, SentryError)]
+    data = [{"issue": text, **answer.to_dict()} if isinstance(answer, SentryError) else answer.data
+            for (text, _), answer in zip(given, answers)]
+    shapers = iter([None if isinstance(answer, SentryError) else answer.shape for answer in answers])
+
+    def shape_next(item):  # output.py shapes a list's items once each, in order
+        shaper = next(shapers)
+        return item if shaper is None else shaper(item)
+
+    budgets = [answer.max_bytes for answer in answers if not isinstance(answer, SentryError) and answer.max_bytes]
+    return Result(data, shape_next, is_list=True, max_bytes=sum(budgets) if budgets else None,
+                  exit=failures[0].exit_code if failures else 0)
+
+
 def issue_detail(ctx) -> Result:
+    """One issue; several (issue-detail A B C) in the list envelope."""
+    if len(ctx.selection.get("several") or ()) > 1:
+        return several_issues(ctx)
+    return one_issue(ctx)
+
+
+def one_issue(ctx) -> Result:
     """The issue and, when asked, its latest event and its tag distribution: all at the same time."""
     from . import find
     from .tags import fetch_tags, ranked_tags, shape_tag
@@ -162,9 +204,13 @@ COMMANDS = (
         fields=ISSUE_FIELDS, default_fields=shape.ISSUE_LIST_DEFAULT, shape=shape.shape_issue,
     ),
     Command(
-        "issue-detail", "issues", "one issue; --latest-event adds its latest event",
+        "issue-detail", "issues", "one issue or several; --latest-event adds each one's latest event",
         "issue-detail BACKEND-12 --latest-event",
-        description="One issue by numeric id, short id (BACKEND-12) or issue URL.",
+        description=("One issue by numeric id, short id (BACKEND-12) or issue URL. Several (issue-detail A B C) "
+                     "are fetched at the same time and printed in the list envelope, in the order given; one "
+                     "that fails is an item {\"issue\": REF, \"error\": ...}, the others are still printed, "
+                     "and the exit code is the first failure's."),
+        several=True,
         path=ISSUE_PATH, fallback=LEGACY_ISSUE_PATH, scope="event:read", refs=("issue",),
         options=(
             Opt("--latest-event", "add the latest event, compact", action="store_true"),

@@ -132,6 +132,7 @@ class Command:
     also: tuple = ()                 # (when, request, scope): other requests, for the scopes table
     org_scoped: bool = True          # False: runs without a configured org (list-orgs, whoami)
     people: str = "ref"              # "named": members are its subject, their name and email show (redact.py)
+    several: bool = False            # its reference takes one or more values (issue-detail A B C)
 
     @property
     def writes(self) -> bool:
