@@ -109,10 +109,13 @@ def test_the_token_variable_may_sit_in_a_dotenv_file(run, two_servers, monkeypat
     assert bearers(saas) == {f"Bearer {SAAS_TOKEN}"}
 
 
+FAKE_TOKEN = "sntryu_" + "0123456789abcdef" * 2  # a made-up token, shaped like a user token
+
+
 @pytest.mark.parametrize("text, code, words", [
-    ("[a]\nbase_url = https://sentry.io\ntoken = sntryu_0123456789abcdef0123456789abcdef\n", 3, "in clear"),
+    (f"[a]\nbase_url = https://sentry.io\ntoken = {FAKE_TOKEN}\n", 3, "in clear"),
     ("[a]\norg = acme\ntoken_env = A_TOKEN\n", 3, "no base_url"),
-    ("[a]\nbase_url = https://sentry.io\ntoken_env = sntryu_0123456789abcdef-0123\n", 3, "not an environment"),
+    (f"[a]\nbase_url = https://sentry.io\ntoken_env = {FAKE_TOKEN[:23]}-0123\n", 3, "not an environment"),
     ("[a]\nbase_url = https://sentry.io\nregion = us\n", 3, "unknown keys"),
     ("base_url = https://sentry.io\n", 3, "cannot be read"),
     ("[b]\nbase_url = https://sentry.io\n", 2, "No profile 'a'"),
