@@ -163,13 +163,22 @@ def execute(ctx: Context) -> Result:
 
 
 def _list(ctx: Context) -> Result:
+    return list_result(ctx)
+
+
+def list_result(ctx: Context, paths=None, *, scope=None, route=None, fields=None, keep=None,
+                **result) -> Result:
+    """The entry's list, walked to --limit, as a Result. A run that lists another path (a
+    team's, a project's), with other fields or another redaction mode, says only that."""
     entry, args = ctx.entry, ctx.args
     items, next_cursor = ctx.client.paginate(
-        ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route, partial=True)
-    fields = ctx.shown_fields
-    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor,
-                  people=entry.people)
+        paths or ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor,
+        page_param=entry.page_param, scope=scope or entry.scope, route=route or ctx.route, partial=True)
+    if keep:
+        items = [item for item in items if keep(item)]
+    fields = fields or ctx.shown_fields
+    result.setdefault("people", entry.people)
+    return Result(items, lambda item: entry.shape(item, fields), is_list=True, next_cursor=next_cursor, **result)
 
 
 def _get(ctx: Context) -> Result:

@@ -64,13 +64,8 @@ def _fields(ctx):
 
 
 def list_keys(ctx) -> Result:
-    entry, args = ctx.entry, ctx.args
-    items, next_cursor = ctx.client.paginate(
-        ctx.candidates(), ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route, partial=True)
-    fields = _fields(ctx)
-    return Result(items, lambda item: shape_key(item, fields), is_list=True, next_cursor=next_cursor,
-                  client_keys=_mode(ctx))
+    from ..engine import list_result
+    return list_result(ctx, fields=_fields(ctx), client_keys=_mode(ctx))
 
 
 def key_body(ctx) -> dict:

@@ -103,14 +103,10 @@ def check_team(ctx) -> None:
 
 def list_projects(ctx) -> Result:
     """The organization's projects, or with --team one team's."""
-    entry, args = ctx.entry, ctx.args
-    template = TEAM_PROJECTS_PATH if "team" in ctx.refs else entry.path
-    scope = "project:read" if "team" in ctx.refs else entry.scope
-    items, next_cursor = ctx.client.paginate(
-        [ctx.expand(template)], ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=scope, route=template, partial=True)
-    fields = ctx.shown_fields
-    return Result(items, lambda item: shape_project(item, fields), is_list=True, next_cursor=next_cursor)
+    from ..engine import list_result
+    if "team" not in ctx.refs:
+        return list_result(ctx)
+    return list_result(ctx, [ctx.expand(TEAM_PROJECTS_PATH)], scope="project:read", route=TEAM_PROJECTS_PATH)
 
 
 def project_detail(ctx) -> Result:

@@ -158,17 +158,13 @@ def list_releases(ctx) -> Result:
     """The organization's releases, or one project's (its own path: GlitchTip ignores `project`
     on the organization's list). `query` goes to the server and is applied to what comes back
     too, since GlitchTip ignores it (Sentry's meaning: a substring of the version, any case)."""
-    entry, args = ctx.entry, ctx.args
-    paths = ctx.candidates()
+    from ..engine import list_result
+    args = ctx.args
+    paths = None
     if args.project:
         paths = [ctx.expand(PROJECT_RELEASES_PATH, project=check_slug(args.project, "Project"))]
-    items, next_cursor = ctx.client.paginate(
-        paths, ctx.params, limit=args.limit, cursor=args.cursor, page_param=entry.page_param,
-        scope=entry.scope, route=ctx.route, partial=True)
-    if args.query:
-        items = [item for item in items if not isinstance(item, dict) or _matches(item, args.query)]
-    fields = ctx.shown_fields
-    return Result(items, lambda item: shape_release(item, fields), is_list=True, next_cursor=next_cursor)
+    keep = (lambda item: not isinstance(item, dict) or _matches(item, args.query)) if args.query else None
+    return list_result(ctx, paths, keep=keep)
 
 
 def _kept(ctx, release: dict) -> dict:
