@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from sentry_skill.cli import main
+from sentry_skill.output import rows_as_objects
 from standin import TOKEN, StandIn
 
 
@@ -67,7 +68,9 @@ class Run:
 
     @property
     def json(self):
-        return json.loads(self.out)
+        """What was printed; a list's columns and rows read back as objects, so a test can say
+        `items[0]["shortId"]` (the layout itself: test_output.py and the recorded cases)."""
+        return rows_as_objects(json.loads(self.out))
 
     @property
     def error(self):

@@ -59,7 +59,7 @@ def test_default_budget_applies_to_event_output(run, standin):
 
 
 def test_issue_with_latest_event_trims_inside_the_event(run, standin):
-    result = run("issue-detail", "BACKEND-C", "--latest-event", "--max-bytes", "1000")
+    result = run("issue-detail", "BACKEND-C", "--latest-event", "--max-bytes", "700")
     doc = result.json
     assert result.code == 0 and doc["trimmed"]
     assert doc["shortId"] == "BACKEND-C" and doc["latestEvent"]["exceptions"]

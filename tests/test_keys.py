@@ -27,7 +27,7 @@ def test_list_keys_shows_the_public_dsn_and_masks_the_secrets(run, standin):
     assert result.code == 0, result.err
     first = result.json["items"][0]
     assert first == {"id": SPEC_KEY["id"], "name": "Liked Pegasus", "dsn": SPEC_KEY["dsn"]["public"],
-                     "isActive": True, "dateCreated": SPEC_KEY["dateCreated"],
+                     "isActive": True, "dateCreated": "2023-06-21T19:50:26Z",
                      "rateLimit": {"window": 7200, "count": 1000}}
     assert result.json["count"] == 2
     assert standin.paths() == ["/api/0/projects/acme/backend/keys/"]

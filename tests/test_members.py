@@ -7,7 +7,7 @@ import pytest
 from standin import Fault
 
 ALICE = {"id": "1", "name": "Alice Admin", "email": "alice.admin@acme-corp.example", "orgRole": "owner",
-         "pending": False, "dateCreated": "2026-12-01T08:53:57.836Z", "user": "user:1"}
+         "pending": False, "dateCreated": "2026-12-01T08:53:57Z", "user": "user:1"}
 DIALECTS = ["sentry", "glitchtip"]
 
 

@@ -19,7 +19,7 @@ def test_list_orgs_needs_no_configured_org_and_asks_both_page_sizes(run, standin
     result = run("list-orgs", "--limit", "5")
     assert result.code == 0, result.err
     assert result.json == {"items": [{"id": "1", "slug": "acme", "name": "acme", "status": "active",
-                                      "dateCreated": "2026-12-01T08:53:57.823Z"}], "count": 1}
+                                      "dateCreated": "2026-12-01T08:53:57Z"}], "count": 1}
     assert [(e["path"], e["query"]) for e in server.log] == [
         ("/api/0/organizations/", {"per_page": ["5"], "limit": ["5"]})]
 

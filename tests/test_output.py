@@ -2,11 +2,12 @@
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from sentry_skill import event_shape, shape
-from sentry_skill.output import Result, build, parse_fields, prune, render
+from sentry_skill.output import Result, build, parse_fields, prune, render, rows_as_objects
 from sentry_skill.errors import UsageError
 
 WEB = Path(__file__).resolve().parent / "data" / "real" / "glitchtip-web"
@@ -32,8 +33,11 @@ def test_issue_and_latest_event_fit_in_15_percent_and_keep_the_facts(prefix):
     for key in ("title", "shortId", "status", "level", "count", "userCount", "firstSeen", "lastSeen"):
         assert key in document, key
     event = document["latestEvent"]
-    for key in ("culprit", "exceptions", "frame", "environment", "release", "request", "tags"):
+    for key in ("exceptions", "frame", "environment", "release", "request"):
         assert key in event, (prefix, key)
+    request = event["request"]
+    said = (event.get("culprit"), event["frame"]["function"], f"{request['method']} {urlsplit(request['url']).path}")
+    assert json.loads(raw_event)["culprit"] in said, prefix  # said once: the frame or the request says it
     assert event["exceptions"][-1]["type"] and event["exceptions"][-1]["value"]
     assert event["frame"]["file"] and event["frame"]["line"] and event["frame"]["function"]
     assert event["request"]["url"].startswith("http")
@@ -61,11 +65,36 @@ def test_parse_fields():
 def test_list_envelope_and_formats():
     result = Result([{"id": "1", "x": None}, {"id": "2"}], lambda i: i, is_list=True, next_cursor="c1")
     document = build(result, raw=False, redact_on=True)
-    assert document == {"items": [{"id": "1"}, {"id": "2"}], "count": 2, "next_cursor": "c1"}
-    assert render(document) == '{"items":[{"id":"1"},{"id":"2"}],"count":2,"next_cursor":"c1"}'
-    assert render(document, "jsonl").splitlines() == ['{"id":"1"}', '{"id":"2"}', '{"next_cursor":"c1"}']
-    table = render(document, "table").splitlines()
+    assert document == {"columns": ["id"], "items": [["1"], ["2"]], "count": 2, "next_cursor": "c1"}
+    assert render(document) == '{"columns":["id"],"items":[["1"],["2"]],"count":2,"next_cursor":"c1"}'
+    objects = build(result, raw=False, redact_on=True, fmt="jsonl")  # jsonl and table print objects
+    assert render(objects, "jsonl").splitlines() == ['{"id":"1"}', '{"id":"2"}', '{"next_cursor":"c1"}']
+    table = render(build(result, raw=False, redact_on=True, fmt="table"), "table").splitlines()
     assert table[0] == "id" and table[-1] == "(more: --cursor c1)"
+    raw = build(result, raw=True, redact_on=True)
+    assert raw["items"] == [{"id": "1", "x": None}, {"id": "2"}] and "columns" not in raw
+
+
+def test_a_list_names_each_column_once_and_a_missing_field_is_null():
+    items = [{"id": "1", "title": "a"}, {"id": "2", "level": "error"}, {}]
+    document = build(Result(items, lambda i: i, is_list=True), raw=False, redact_on=True)
+    assert document == {"columns": ["id", "title", "level"],
+                        "items": [["1", "a", None], ["2", None, "error"], [None, None, None]], "count": 3}
+    assert rows_as_objects(document)["items"] == [{"id": "1", "title": "a"}, {"id": "2", "level": "error"}, {}]
+    empty = build(Result([], lambda i: i, is_list=True), raw=False, redact_on=True)
+    assert empty == {"items": [], "count": 0}
+
+
+def test_times_are_printed_to_the_second_and_other_text_is_not_touched():
+    item = {"firstSeen": "2026-11-23T01:32:18.083Z", "dateCreated": "2023-06-21T19:50:26.036254+00:00",
+            "lastSeen": "2026-11-23T01:32:18Z", "offset": "2026-11-23T01:32:18.5+02:00",
+            "title": "failed at 2026-11-23T01:32:18.083Z", "version": "2026-11-23T01:32:18.083Z-build"}
+    assert prune(item) == {"firstSeen": "2026-11-23T01:32:18Z", "dateCreated": "2023-06-21T19:50:26Z",
+                           "lastSeen": "2026-11-23T01:32:18Z", "offset": "2026-11-23T01:32:18+02:00",
+                           "title": "failed at 2026-11-23T01:32:18.083Z",
+                           "version": "2026-11-23T01:32:18.083Z-build"}
+    raw = build(Result(item), raw=True, redact_on=True)
+    assert raw["firstSeen"] == "2026-11-23T01:32:18.083Z"  # --raw prints what the server said
 
 
 def test_a_member_command_shows_its_members_name_and_email_and_no_other_command_does():

@@ -32,7 +32,7 @@ def test_list_teams_on_sentry(run, standin):
     assert result.code == 0, result.err
     assert result.json == {"items": [{"slug": "acme", "name": "acme", "id": "1", "memberCount": 1, "isMember": True,
                                       "projects": ["backend", "frontend"],
-                                      "dateCreated": "2026-12-01T08:53:57.875Z"}], "count": 1}
+                                      "dateCreated": "2026-12-01T08:53:57Z"}], "count": 1}
     # Sentry pages by per_page, GlitchTip by limit: both are sent.
     assert queries(standin) == [("/api/0/organizations/acme/teams/", {"per_page": ["100"], "limit": ["100"]})]
 
@@ -41,7 +41,7 @@ def test_list_teams_on_glitchtip_has_no_name(run, glitchtip):
     result = run("list-teams")
     assert result.code == 0, result.err
     assert result.json["items"] == [{"slug": "acme", "id": "1", "memberCount": 1, "isMember": True,
-                                     "projects": ["backend", "frontend"], "dateCreated": "2026-12-01T08:53:57.875Z"}]
+                                     "projects": ["backend", "frontend"], "dateCreated": "2026-12-01T08:53:57Z"}]
 
 
 def test_team_detail_asks_sentry_for_the_projects_and_not_the_organization(run, standin):

@@ -173,7 +173,8 @@ def main(argv=None, *, session=None, sleep=None) -> int:
         ctx = Context(args.entry, args, settings, session=session, sleep=sleep)
         result = execute(ctx)
         from .output import build, render, write
-        document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets, max_bytes=args.max_bytes)
+        document = build(result, raw=args.raw, redact_on=redact_on, secrets=secrets, max_bytes=args.max_bytes,
+                         fmt=args.format)
         text = render(document, args.format)
         write(text, secrets)
         if result.summary:  # what the one call cost, for an agent weighing it against its peers

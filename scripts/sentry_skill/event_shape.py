@@ -257,6 +257,44 @@ def shape_event(event: dict, *, stacktrace: bool = False, breadcrumbs: int = 0, 
     return out
 
 
+def said_once(compact: dict) -> dict:
+    """The default event view without what it would say twice; --fields and --raw keep all.
+
+    - `type` "error": the default kind, which its exceptions already show;
+    - a tag that repeats a context (`browser` "Chrome 131" beside contexts.browser "Chrome 131");
+    - the culprit when it is the culprit frame's function or the request's "METHOD /path";
+    - the title when it is the raised exception's "Type: value", word for word;
+    - a chained cause's mechanism and handled flag when the raised exception has the same."""
+    out = dict(compact)
+    exceptions = [dict(e) for e in out.get("exceptions") or []]
+    if out.get("type") == "error" and exceptions:
+        out.pop("type")
+    contexts = out.get("contexts") or {}
+    if isinstance(out.get("tags"), dict):
+        out["tags"] = {key: value for key, value in out["tags"].items()
+                       if not (isinstance(value, str) and value in (contexts.get(key.split(".")[0]) or ""))}
+    frame, request = out.get("frame") or {}, out.get("request") or {}
+    if out.get("culprit") and out["culprit"] in (frame.get("function"), _method_and_path(request)):
+        out.pop("culprit")
+    if exceptions:
+        raised = exceptions[-1]
+        if out.get("title") and out["title"] == f"{raised.get('type')}: {raised.get('value')}":
+            out.pop("title")
+        for cause in exceptions[:-1]:
+            if (cause.get("mechanism"), cause.get("handled")) == (raised.get("mechanism"), raised.get("handled")):
+                cause.pop("mechanism", None)
+                cause.pop("handled", None)
+        out["exceptions"] = exceptions
+    return out
+
+
+def _method_and_path(request: dict) -> str | None:
+    from urllib.parse import urlsplit
+    if not request.get("method") or not isinstance(request.get("url"), str):
+        return None
+    return f"{request['method']} {urlsplit(request['url']).path}"
+
+
 CSP_KEYS = ("blocked_uri", "violated_directive", "effective_directive", "document_uri", "source_file")
 
 
@@ -374,9 +412,10 @@ def shape_issue_with_event(issue: dict, fields, event: dict, *, stacktrace: bool
                            all_frames: bool = False) -> dict:
     """The issue, and its event without what the issue already says (title, id)."""
     out = shape_issue(issue, fields)
-    compact = shape_event(event, stacktrace=stacktrace, all_frames=all_frames)
+    compact = said_once(shape_event(event, stacktrace=stacktrace, all_frames=all_frames))
     compact.pop("issueId", None)
-    if compact.get("title") == issue.get("title"):
-        compact.pop("title")
+    for key in ("title", "culprit", "platform"):  # the issue says them already
+        if compact.get(key) is not None and compact.get(key) == out.get(key):
+            compact.pop(key)
     out["latestEvent"] = compact
     return out

@@ -48,13 +48,6 @@ def _latest_event(ctx, issue_id):
         return None
 
 
-def _seconds(moment):
-    """2026-12-01T09:31:54.983Z -> 2026-12-01T09:31:54Z: a digest needs no milliseconds."""
-    if isinstance(moment, str) and len(moment) > 20 and moment[19] == ".":
-        return moment[:19] + "Z"
-    return moment
-
-
 def _short_file(path):
     """The last two parts of a path: enough to find the file, without the build machine's prefix."""
     if not isinstance(path, str):
@@ -64,8 +57,7 @@ def _short_file(path):
 
 def shape_digest_item(both: dict) -> dict:
     issue, event = both["issue"], both.get("latestEvent")
-    out = shape.shape_issue(issue, ("shortId", "count", "userCount"))
-    out["firstSeen"], out["lastSeen"] = _seconds(issue.get("firstSeen")), _seconds(issue.get("lastSeen"))
+    out = shape.shape_issue(issue, ("shortId", "count", "userCount", "firstSeen", "lastSeen"))
     if event is None:
         out["title"], out["latestEvent"] = clip(issue.get("title"), TEXT_CHARS), GONE
         return out

@@ -79,7 +79,9 @@ def event_detail(ctx) -> Result:
 
     def shape_one(both):
         compact = event_shape.shape_event(both["event"], stacktrace=stacktrace, breadcrumbs=breadcrumbs,
-                                    all_frames=args.all_frames)
+                                          all_frames=args.all_frames)
+        if not fields:
+            compact = event_shape.said_once(compact)
         return select(event_shape.with_issue_facts(compact, both["issue"]), fields)
     # Redacted together, shaped together.
     return Result({"event": event, "issue": issue}, shape_one, max_bytes=DEFAULT_EVENT_MAX_BYTES)
