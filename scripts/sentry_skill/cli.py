@@ -92,7 +92,7 @@ def _timeout(text: str) -> float:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser, with one sub-command per entry of the command table (or only the one named)."""
-    from .commands import TABLE
+    from . import commands
 
     parser = Parser(prog="sentry_api.py", description=DESCRIPTION, epilog=_epilog(),
                     formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,19 +102,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     _add_common(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for entry in TABLE:
-        if only is None or entry.name == only:
-            _add_command(sub, common, entry)
+    for entry in (commands.find(only),) if only else commands.TABLE:
+        _add_command(sub, common, entry)
     return parser
 
 
 def parse(argv: list):
     """Build only the named command's parser (a few ms less per run, with ~50 commands); on
     any doubt (no name, an error, a name used as an option's value) the whole parser decides."""
-    from .commands import TABLE
+    from .commands import MODULE_OF
 
-    names = {entry.name for entry in TABLE}
-    named = next((arg for arg in argv if arg in names), None)
+    named = next((arg for arg in argv if arg in MODULE_OF), None)
     if named:
         try:
             return build_parser(only=named).parse_args(argv)

@@ -13,7 +13,6 @@ command actually needs its settings, so `--help` stays cheap.
 from __future__ import annotations
 
 import base64
-import configparser
 import ipaddress
 import json
 import os
@@ -85,12 +84,11 @@ def _truthy(value: str | None) -> bool:
 
 
 def read_dotenv_files(cwd: Path) -> list[dict]:
-    from dotenv import dotenv_values  # only commands that need settings pay for it
-
     found = []
     for folder in dict.fromkeys([cwd, SKILL_DIR]):
         path = folder / ".env"
         if path.is_file():
+            from dotenv import dotenv_values  # only a run that has a .env file pays for importing it
             found.append({k: v for k, v in dotenv_values(path).items() if v})
     return found
 
@@ -99,6 +97,8 @@ def _read_sentryclirc(home: Path) -> dict:
     path = home / ".sentryclirc"
     if not path.is_file():
         return {}
+    import configparser  # only a run that has the file pays for importing it
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
