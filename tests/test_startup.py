@@ -11,6 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+
 from sentry_skill import commands
 from standin import TOKEN
 
@@ -62,6 +63,7 @@ def test_a_read_command_imports_its_own_group_and_nothing_it_does_not_use(argv, 
     assert standin.paths()  # it did ask the server
     assert group_modules(names) == {commands.MODULE_OF[argv[0]]}
     assert "configparser" not in names  # no ~/.sentryclirc here
+    assert not {"dataclasses", "inspect"} & names  # plain classes and named tuples cost less to make
     dotenv_files = (tmp_path / ".env").is_file() or (ROOT / ".env").is_file()
     assert ("dotenv" in names) == dotenv_files  # python-dotenv only reads a .env file that is there
 

@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -47,12 +46,9 @@ class BodyTooLarge(Exception):
     pass
 
 
-@dataclass
 class Response:
-    status: int
-    headers: dict
-    data: object
-    url: str
+    def __init__(self, status: int, headers, data, url: str):
+        self.status, self.headers, self.data, self.url = status, headers, data, url
 
 
 class SentryClient:

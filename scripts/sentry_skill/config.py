@@ -16,7 +16,6 @@ import base64
 import ipaddress
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,22 +41,27 @@ RC_KEYS = {"token": ("auth", "token"), "base_url": ("defaults", "url"),
 SKILL_DIR = Path(__file__).resolve().parents[2]
 
 
-@dataclass
 class Settings:
-    base_url: str
-    token: str | None
-    org: str | None
-    project: str | None
-    allow_write: bool = False
-    demo: bool = False
-    timeout: float = 30.0
-    allow_insecure_http: bool = False
-    verbose: bool = False
-    # Hosts the token may be sent to: the configured host and its org's region.
-    token_hosts: set = field(default_factory=set)
-    sources: dict = field(default_factory=dict)
-    route_cache: Path | None = None  # what servers lack (routes.py); None: remember nothing
-    profile: object = None           # the chosen profiles.Profile, if any
+    """Where to send requests, with which token, and what the user allowed. (A plain class:
+    @dataclass would cost every run the import of dataclasses and inspect.)"""
+
+    def __init__(self, base_url, token, org, project, allow_write=False, demo=False, timeout=30.0,
+                 allow_insecure_http=False, verbose=False, token_hosts=None, sources=None, route_cache=None,
+                 profile=None):
+        self.base_url: str = base_url
+        self.token: str | None = token
+        self.org: str | None = org
+        self.project: str | None = project
+        self.allow_write = allow_write
+        self.demo = demo
+        self.timeout = timeout
+        self.allow_insecure_http = allow_insecure_http
+        self.verbose = verbose
+        # Hosts the token may be sent to: the configured host and its org's region.
+        self.token_hosts: set = set() if token_hosts is None else token_hosts
+        self.sources: dict = {} if sources is None else sources
+        self.route_cache: Path | None = route_cache  # what servers lack (routes.py); None: remember nothing
+        self.profile = profile                        # the chosen profiles.Profile, if any
 
     def require_org(self) -> str:
         if not self.org and not self.token and not self.demo:

@@ -15,16 +15,14 @@ numeric issue id, looked up from a short id only when that path is used.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_short_id
 from .common import cursor_arg, instant_arg, limit_arg, period_arg
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):
     """One option; `param` names the query parameter its value becomes."""
 
     flag: str
@@ -44,8 +42,7 @@ class Opt:
         return self.dest or self.flag.lstrip("-").replace("-", "_")
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A kind of positional reference: how it is shown and checked before any request."""
 
     metavar: str
@@ -103,8 +100,7 @@ REFS = {
 }
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     name: str
     group: str                       # resource group: one reference page each
     summary: str                     # one line, for --help and SKILL.md
