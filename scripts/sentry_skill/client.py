@@ -17,7 +17,6 @@ import json
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import requests
@@ -325,6 +324,8 @@ class SentryClient:
             return [calls[0]()]
         if not calls:
             return []
+        from concurrent.futures import ThreadPoolExecutor  # imported by the runs that need threads only
+
         with ThreadPoolExecutor(max_workers=min(len(calls), MAX_THREADS)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
