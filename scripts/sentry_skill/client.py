@@ -24,7 +24,6 @@ import requests
 from . import __version__
 from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
-from .pagination import next_cursor_from_link, resume_cursor, split_cursor
 from .progress import StatusLine
 from .retry import Deadline, RetryPolicy
 from .routes import RouteMemory
@@ -274,6 +273,8 @@ class SentryClient:
             self.status.clear()
 
     def _walk(self, paths, params, *, limit, cursor, page_param, max_page_size, scope, route, partial):
+        from .pagination import next_cursor_from_link, resume_cursor, split_cursor  # lists only (start-up)
+
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
         size_names = (page_param,) if isinstance(page_param, str) else tuple(page_param)
