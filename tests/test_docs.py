@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sentry_skill.cli import build_parser
+from sentry_skill.cli_parser import build_parser
 from sentry_skill.commands import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +110,7 @@ def _section(text: str, heading: str) -> str:
 
 def test_the_docs_agree_that_writes_exist_and_only_the_user_turns_them_on(run):
     """README, SKILL.md, --help, the refusal hint and troubleshooting tell one story."""
-    from sentry_skill.cli import DESCRIPTION
+    from sentry_skill.cli_parser import DESCRIPTION
     from sentry_skill.safety import WRITE_HINT
 
     readme = (ROOT / "README.md").read_text()

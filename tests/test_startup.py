@@ -64,6 +64,7 @@ def test_a_read_command_imports_its_own_group_and_nothing_it_does_not_use(argv, 
     assert group_modules(names) == {commands.MODULE_OF[argv[0]]}
     assert "configparser" not in names  # no ~/.sentryclirc here
     assert not {"dataclasses", "inspect"} & names  # plain classes and named tuples cost less to make
+    assert not {"argparse", "sentry_skill.cli_parser"} & names  # a plain command line (plain_args.py)
     dotenv_files = (tmp_path / ".env").is_file() or (ROOT / ".env").is_file()
     assert ("dotenv" in names) == dotenv_files  # python-dotenv only reads a .env file that is there
 
@@ -79,3 +80,10 @@ def test_help_imports_every_group(tmp_path):
     names, code = imported(["--help"], {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, tmp_path)
     assert code == 0
     assert group_modules(names) == set(commands.MODULES)
+
+
+def test_a_line_that_is_not_plain_is_read_by_argparse(standin, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SENTRY_BASE_URL": standin.url,
+           "SENTRY_AUTH_TOKEN": TOKEN, "SENTRY_ORG": "acme"}
+    names, code = imported(["issue-detail", "BACKEND-C", "--format=table"], env, tmp_path)
+    assert code == 0 and "argparse" in names
