@@ -65,6 +65,7 @@ def test_a_read_command_imports_its_own_group_and_nothing_it_does_not_use(argv, 
     assert "configparser" not in names  # no ~/.sentryclirc here
     assert not {"dataclasses", "inspect"} & names  # plain classes and named tuples cost less to make
     assert not {"argparse", "sentry_skill.cli_parser"} & names  # a plain command line (plain_args.py)
+    assert "netrc" not in names  # requests reads no ~/.netrc: the token is the only credential
     dotenv_files = (tmp_path / ".env").is_file() or (ROOT / ".env").is_file()
     assert ("dotenv" in names) == dotenv_files  # python-dotenv only reads a .env file that is there
 

@@ -122,8 +122,8 @@ class SentryClient:
             self.sent += 1
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
-        response = self.session.request(method, url, params=params, json=json_body,
-                                        headers=headers, timeout=self._timeouts(method),
+        response = self.session.request(method, url, params=params, json=json_body, headers=headers,
+                                        auth=_headers_as_set, timeout=self._timeouts(method),
                                         allow_redirects=False, stream=True)
         if response.is_redirect:
             # Follow only a same-host redirect of a GET: the token stays home and a
@@ -330,6 +330,12 @@ class SentryClient:
         with ThreadPoolExecutor(max_workers=min(len(calls), MAX_THREADS)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
+
+
+def _headers_as_set(request):
+    """requests' `auth` hook, which leaves the headers as _send set them. Without one, requests
+    reads ~/.netrc and puts the credentials it has for the host in place of the token (a 401)."""
+    return request
 
 
 def unsupported(exc: SentryError, method: str, where: str) -> ApiError:
