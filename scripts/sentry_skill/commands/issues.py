@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import event_shape, issue_filters, shape
+from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import NotFound, UsageError
 from ..output import Result
@@ -157,6 +157,8 @@ def one_issue(ctx) -> Result:
         return Result({**parts, "latestEvent": {"unavailable": EVENT_GONE}},
                       lambda both: with_tags({**shape.shape_issue(both["issue"], issue_fields(ctx)),
                                               "latestEvent": both["latestEvent"]}, both))
+    from .. import event_shape  # only a run with the event imports it (start-up)
+
     # All parts are redacted together, then shaped side by side.
     return Result({**parts, "latestEvent": event},
                   lambda both: with_tags(event_shape.shape_issue_with_event(
