@@ -10,6 +10,7 @@ moves both sides of a pair. Prints the medians and the median paired ratio.
 
   python3 bench/startup.py              # 9 pairs per command
   python3 bench/startup.py --pairs 21
+  python3 bench/startup.py --script /tmp/old/scripts/sentry_api.py   # another checkout, for a before/after
 
 Not a test: timings on a shared machine are noisy; tests/test_startup.py guards
 what makes start-up cheap (which modules a run imports) without timing anything.
@@ -51,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=9, help="paired runs per command (default 9)")
     parser.add_argument("--warmup", type=int, default=2, help="unpaired runs of each side first (default 2)")
+    parser.add_argument("--script", default=SCRIPT, help="the entry point to time (default: this checkout's)")
     options = parser.parse_args()
     python = sys.executable
     floor = [python, "-c", FLOOR]
@@ -63,7 +65,7 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(SENTRY_BASE_URL=server.url, SENTRY_AUTH_TOKEN=TOKEN, SENTRY_ORG="acme")
         for label, argv in COMMANDS:
-            command = [python, SCRIPT, *argv]
+            command = [python, options.script, *argv]
             for _ in range(options.warmup):
                 wall_ms(command, env)
                 wall_ms(floor, env)
