@@ -38,9 +38,10 @@ def read_plain(argv: list, entry):
     else:
         values = dict(zip(entry.refs, words))
         for opt, text in zip(positionals, words[len(entry.refs):]):
-            values[opt.flag] = _value(opt, text)  # a positional's destination is its name as given
-            if values[opt.flag] is _REFUSED:
+            value = _value(opt, text)
+            if value is _REFUSED:
                 return None
+            values[opt.flag] = value  # a positional's destination is its name as given
     try:
         common = {opt.name: _default(opt) for opt in COMMON_OPTIONS}
         defaults: dict = {}
