@@ -68,6 +68,16 @@ def test_a_read_command_imports_its_own_group_and_nothing_it_does_not_use(argv, 
     assert ("dotenv" in names) == dotenv_files  # python-dotenv only reads a .env file that is there
 
 
+def test_a_profile_costs_no_dataclasses(standin, tmp_path):
+    profiles = tmp_path / "profiles.ini"
+    profiles.write_text(f"[local]\nbase_url = {standin.url}\norg = acme\ntoken_env = LOCAL_TOKEN\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SENTRY_PROFILES_FILE": str(profiles),
+           "SENTRY_PROFILE": "local", "LOCAL_TOKEN": TOKEN}
+    names, code = imported(["issue-detail", "BACKEND-C"], env, tmp_path)
+    assert code == 0 and standin.paths()
+    assert "sentry_skill.profiles" in names and not {"dataclasses", "inspect"} & names
+
+
 def test_a_dotenv_file_is_still_read(standin, tmp_path):
     (tmp_path / ".env").write_text(f"SENTRY_AUTH_TOKEN={TOKEN}\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SENTRY_BASE_URL": standin.url, "SENTRY_ORG": "acme"}
