@@ -250,9 +250,9 @@ def test_an_issue_url_names_the_org_when_none_is_configured(run, standin, monkey
 
 
 def test_only_the_named_command_is_built_yet_a_name_given_as_a_value_changes_nothing():
-    from sentry_skill import cli
+    from sentry_skill import cli, cli_parser
     args = cli.parse(["--org", "issue-detail", "list-issues", "--limit", "3"])
     assert args.entry.name == "list-issues" and args.org == "issue-detail" and args.limit == 3
-    only = cli.build_parser(only="issue-detail")
+    only = cli_parser.build_parser(only="issue-detail")
     sub = next(a for a in only._actions if a.__class__.__name__ == "_SubParsersAction")
     assert list(sub.choices) == ["issue-detail"]

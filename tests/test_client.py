@@ -144,6 +144,18 @@ def test_same_host_redirect_is_followed_with_the_token(run, standin):
     assert [e["headers"].get("Authorization") for e in standin.log] == [f"Bearer {TOKEN}"] * 2
 
 
+def test_a_netrc_entry_for_the_host_neither_replaces_the_token_nor_is_sent(run, standin, tmp_path, monkeypatch):
+    """requests puts ~/.netrc credentials for the host in place of an Authorization header it was
+    given; Sentry then refuses the request (spec: 401 for a bad token)."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1\nlogin someone\npassword netrc-password-1\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    result = run("issue-detail", "17")
+    assert result.code == 0, result.err
+    assert [e["headers"].get("Authorization") for e in standin.log] == [f"Bearer {TOKEN}"]
+
+
 def test_token_is_not_sent_to_a_host_it_does_not_belong_to(standin):
     from types import SimpleNamespace
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sentry_skill.cli import build_parser
+from sentry_skill.cli_parser import build_parser
 from sentry_skill.commands import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +26,8 @@ def test_generated_docs_match_the_command_table():
 
 
 def test_the_generator_notices_a_change_of_the_table(monkeypatch):
-    from dataclasses import replace
     entry = TABLE[0]
-    monkeypatch.setattr(gen_docs, "TABLE", (replace(entry, summary="something else"), *TABLE[1:]))
+    monkeypatch.setattr(gen_docs, "TABLE", (entry._replace(summary="something else"), *TABLE[1:]))
     stale = {path.name for path in gen_docs.stale()}
     assert stale == {"SKILL.md", f"commands-{entry.group}.md"}
 
@@ -111,7 +110,7 @@ def _section(text: str, heading: str) -> str:
 
 def test_the_docs_agree_that_writes_exist_and_only_the_user_turns_them_on(run):
     """README, SKILL.md, --help, the refusal hint and troubleshooting tell one story."""
-    from sentry_skill.cli import DESCRIPTION
+    from sentry_skill.cli_parser import DESCRIPTION
     from sentry_skill.safety import WRITE_HINT
 
     readme = (ROOT / "README.md").read_text()

@@ -17,8 +17,6 @@ import json
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -26,7 +24,6 @@ import requests
 from . import __version__
 from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, RetryLater,
                      SentryError, WriteRefused, route_missing)
-from .pagination import next_cursor_from_link, resume_cursor, split_cursor
 from .progress import StatusLine
 from .retry import Deadline, RetryPolicy
 from .routes import RouteMemory
@@ -47,12 +44,9 @@ class BodyTooLarge(Exception):
     pass
 
 
-@dataclass
 class Response:
-    status: int
-    headers: dict
-    data: object
-    url: str
+    def __init__(self, status: int, headers, data, url: str):
+        self.status, self.headers, self.data, self.url = status, headers, data, url
 
 
 class SentryClient:
@@ -128,8 +122,8 @@ class SentryClient:
             self.sent += 1
         if self.settings.verbose:
             self._note(f"{method} {self._display(url)} {_query_text(params)}".rstrip())
-        response = self.session.request(method, url, params=params, json=json_body,
-                                        headers=headers, timeout=self._timeouts(method),
+        response = self.session.request(method, url, params=params, json=json_body, headers=headers,
+                                        auth=_headers_as_set, timeout=self._timeouts(method),
                                         allow_redirects=False, stream=True)
         if response.is_redirect:
             # Follow only a same-host redirect of a GET: the token stays home and a
@@ -279,6 +273,8 @@ class SentryClient:
             self.status.clear()
 
     def _walk(self, paths, params, *, limit, cursor, page_param, max_page_size, scope, route, partial):
+        from .pagination import next_cursor_from_link, resume_cursor, split_cursor  # lists only (start-up)
+
         candidates = paths if isinstance(paths, list) else [paths]
         route = route or str(candidates[0])
         size_names = (page_param,) if isinstance(page_param, str) else tuple(page_param)
@@ -329,9 +325,17 @@ class SentryClient:
             return [calls[0]()]
         if not calls:
             return []
+        from concurrent.futures import ThreadPoolExecutor  # imported by the runs that need threads only
+
         with ThreadPoolExecutor(max_workers=min(len(calls), MAX_THREADS)) as pool:
             futures = [pool.submit(call) for call in calls]
             return [future.result() for future in futures]
+
+
+def _headers_as_set(request):
+    """requests' `auth` hook, which leaves the headers as _send set them. Without one, requests
+    reads ~/.netrc and puts the credentials it has for the host in place of the token (a 401)."""
+    return request
 
 
 def unsupported(exc: SentryError, method: str, where: str) -> ApiError:

@@ -13,11 +13,9 @@ command actually needs its settings, so `--help` stays cheap.
 from __future__ import annotations
 
 import base64
-import configparser
 import ipaddress
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,22 +41,27 @@ RC_KEYS = {"token": ("auth", "token"), "base_url": ("defaults", "url"),
 SKILL_DIR = Path(__file__).resolve().parents[2]
 
 
-@dataclass
 class Settings:
-    base_url: str
-    token: str | None
-    org: str | None
-    project: str | None
-    allow_write: bool = False
-    demo: bool = False
-    timeout: float = 30.0
-    allow_insecure_http: bool = False
-    verbose: bool = False
-    # Hosts the token may be sent to: the configured host and its org's region.
-    token_hosts: set = field(default_factory=set)
-    sources: dict = field(default_factory=dict)
-    route_cache: Path | None = None  # what servers lack (routes.py); None: remember nothing
-    profile: object = None           # the chosen profiles.Profile, if any
+    """Where to send requests, with which token, and what the user allowed. (A plain class:
+    @dataclass would cost every run the import of dataclasses and inspect.)"""
+
+    def __init__(self, base_url, token, org, project, allow_write=False, demo=False, timeout=30.0,
+                 allow_insecure_http=False, verbose=False, token_hosts=None, sources=None, route_cache=None,
+                 profile=None):
+        self.base_url: str = base_url
+        self.token: str | None = token
+        self.org: str | None = org
+        self.project: str | None = project
+        self.allow_write = allow_write
+        self.demo = demo
+        self.timeout = timeout
+        self.allow_insecure_http = allow_insecure_http
+        self.verbose = verbose
+        # Hosts the token may be sent to: the configured host and its org's region.
+        self.token_hosts: set = set() if token_hosts is None else token_hosts
+        self.sources: dict = {} if sources is None else sources
+        self.route_cache: Path | None = route_cache  # what servers lack (routes.py); None: remember nothing
+        self.profile = profile                        # the chosen profiles.Profile, if any
 
     def require_org(self) -> str:
         if not self.org and not self.token and not self.demo:
@@ -85,12 +88,11 @@ def _truthy(value: str | None) -> bool:
 
 
 def read_dotenv_files(cwd: Path) -> list[dict]:
-    from dotenv import dotenv_values  # only commands that need settings pay for it
-
     found = []
     for folder in dict.fromkeys([cwd, SKILL_DIR]):
         path = folder / ".env"
         if path.is_file():
+            from dotenv import dotenv_values  # only a run that has a .env file pays for importing it
             found.append({k: v for k, v in dotenv_values(path).items() if v})
     return found
 
@@ -99,6 +101,8 @@ def _read_sentryclirc(home: Path) -> dict:
     path = home / ".sentryclirc"
     if not path.is_file():
         return {}
+    import configparser  # only a run that has the file pays for importing it
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")

@@ -6,7 +6,7 @@ All checks happen before any request, so bad input costs nothing and exits 2.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import UsageError
@@ -25,8 +25,7 @@ def seg(value) -> str:
     return quote(str(value), safe="")
 
 
-@dataclass(frozen=True)
-class IssueRef:
+class IssueRef(NamedTuple):
     """An issue as the user named it: a numeric id or a short id, maybe with an org."""
 
     value: str

@@ -25,7 +25,7 @@ first request is not sent again the next time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import ApiError, NotFound, UsageError
 from .ids import check_slug, seg
@@ -46,8 +46,7 @@ MINUS_ONE = "project-minus-one"        # `project=-1` is not every project
 SENTRY_SORTS = "sentry-sort-names"     # `sort` takes GlitchTip's names only
 
 
-@dataclass(frozen=True)
-class Wanted:
+class Wanted(NamedTuple):
     """The projects and sort a command asks for, as the user named them."""
 
     projects: tuple = ()     # slugs or numeric ids; () = the server's default (no `project`)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
-from typing import Callable
 
 from .errors import UsageError
 
@@ -22,21 +20,23 @@ def clip_text(text: str, limit: int = ERROR_MESSAGE_CHARS) -> str:
     return f"{text[:limit]}…[+{len(text) - limit} chars]" if len(text) > limit else text
 
 
-@dataclass
 class Result:
-    """What a command hands to the output stage."""
+    """What a command hands to the output stage. (A plain class: @dataclass would cost every
+    run the import of dataclasses and inspect.)"""
 
-    data: object                         # the raw API answer: a dict, or a list of dicts
-    shape: Callable | None = None        # raw item -> compact dict (not used with --raw)
-    is_list: bool = False
-    next_cursor: str | None = None
-    extra: dict = field(default_factory=dict)  # already-shaped additions (e.g. latestEvent)
-    max_bytes: int | None = None         # the command's default budget (events have one)
-    exact: bool = False                  # print as is, empty values too (a dry-run's body)
-    people: str = "ref"                  # "named": a member command, whose members show name and email
-    client_keys: str | None = None       # a key command: "public" shows the public DSN; "shown" the secrets too
-    exit: int = 0                        # printed, yet not all well: the exit code (a failed part of several)
-    summary: bool = False                # close with a note on stderr: bytes printed, requests sent, wall time
+    def __init__(self, data, shape=None, is_list=False, next_cursor=None, extra=None, max_bytes=None,
+                 exact=False, people="ref", client_keys=None, exit=0, summary=False):
+        self.data = data                      # the raw API answer: a dict, or a list of dicts
+        self.shape = shape                    # raw item -> compact dict (not used with --raw)
+        self.is_list = is_list
+        self.next_cursor = next_cursor
+        self.extra = {} if extra is None else extra  # already-shaped additions (e.g. latestEvent)
+        self.max_bytes = max_bytes            # the command's default budget (events have one)
+        self.exact = exact                    # print as is, empty values too (a dry-run's body)
+        self.people = people                  # "named": a member command, whose members show name and email
+        self.client_keys = client_keys        # a key command: "public" shows the public DSN; "shown" the secrets too
+        self.exit = exit                      # printed, yet not all well: the exit code (a failed part of several)
+        self.summary = summary                # close with a note on stderr: bytes printed, requests sent, wall time
 
 
 def parse_fields(text: str | None, valid) -> list | None:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import configparser
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ConfigError, UsageError
 
@@ -31,8 +31,7 @@ TOKEN_KEYS = ("token", "auth_token", "auth-token", "sentry_auth_token")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     base_url: str
     org: str | None

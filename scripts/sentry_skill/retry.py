@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 from .errors import RateLimited
 
 
-@dataclass(frozen=True)
-class Retry:
+class Retry(NamedTuple):
     """Send the same request again after `wait` seconds; `note` says why, on stderr."""
     wait: float
     note: str
@@ -40,8 +38,7 @@ class Deadline:
         return self.seconds - (self.clock() - self.started)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     attempts: int = 2  # sends of one GET, the first included; a write is sent once
     wait: float = 0.5  # seconds before the retry after a failure or a 5xx
     statuses: frozenset = frozenset({502, 503, 504})  # a proxy's "try again"; a 500 is a real error

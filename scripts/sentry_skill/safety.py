@@ -8,7 +8,6 @@ without passing here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .errors import WriteRefused
@@ -21,15 +20,18 @@ CONFIRM_HINT = ("Show the user what it would do with --dry-run; only the user ca
                 "or bulk change (--confirm).")
 
 
-@dataclass
 class Write:
-    method: str                      # PUT, POST or DELETE
-    paths: list                      # candidate paths: org-scoped first, then older ones
-    body: dict | None = None
-    params: dict = field(default_factory=dict)
-    destructive: bool = False        # every DELETE and every bulk change: needs --confirm
-    scope: str = "event:write"
-    route: str = ISSUE_ROUTE          # the client's memory of which candidate path exists here
+    """One write request, checked and described before it is sent."""
+
+    def __init__(self, method, paths, body=None, params=None, destructive=False, scope="event:write",
+                 route=ISSUE_ROUTE):
+        self.method: str = method              # PUT, POST or DELETE
+        self.paths: list = paths               # candidate paths: org-scoped first, then older ones
+        self.body: dict | None = body
+        self.params: dict = {} if params is None else params
+        self.destructive = destructive         # every DELETE and every bulk change: needs --confirm
+        self.scope = scope
+        self.route = route                     # the client's memory of which candidate path exists here
 
     def describe(self, api_root: str) -> dict:
         path = self.paths[0] if isinstance(self.paths[0], str) else self.paths[0]()

@@ -4,8 +4,10 @@ URLs, query strings, bodies).
 
 Each finding becomes a short typed marker (`[email]`, `[ip]`, ...), so the text around it
 stays readable. redact.py walks the structures and decides by key and by whose data it is;
-this module only reads text. Every pattern is precompiled and runs only when a cheap
-trigger hits.
+this module only reads text. Every pattern runs only when a cheap trigger hits. The
+patterns that every run needs are compiled at import; those behind a rare trigger are
+kept as text and compiled on first use (re caches them): compiling all of them cost
+every run about 2 ms, and most runs need few of them.
 """
 
 from __future__ import annotations
@@ -33,35 +35,35 @@ MASKED = frozenset({"[Filtered]", "[filtered]", "[Redacted]", "[redacted]", "[RE
 _KEEP_LITERALS = frozenset({"true", "false", "null", "None", "True", "False"})
 _SCHEMES = r"Bearer|bearer|BEARER|Basic|DSN|Dsn|Token|Digest"
 
-# --- free-text patterns (all precompiled; each is only run when a cheap trigger hits)
+# --- free-text patterns (each is only run when a cheap trigger hits; a plain string is one
+# behind a rare trigger, compiled on first use by re.sub/re.search)
 _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#@\"'<>\\\[\]]+@(?=[\w\[])")
-_AUTH_SCHEME = re.compile(
+_AUTH_SCHEME = (
     r"(?P<hdr>(?i:authorization)\\?[\"']?\s*[:=]\s*\\?[\"']?)?"
     r"\b(?P<scheme>" + _SCHEMES + r")[ \t]+(?P<val>[^\s\"'\\,;<>]+)"
 )
-_CREDLIKE = re.compile(r"[0-9_=+/.:~-]|[a-z].*[A-Z]|[A-Z].*[A-Z]")
+_CREDLIKE = r"[0-9_=+/.:~-]|[a-z].*[A-Z]|[A-Z].*[A-Z]"
 _KV_STRONG = (r"password|passwd|passphrase|secret|token|api[_-]?key|credentials?|private[_-]?key"
               r"|access[_-]?key|csrf|xsrf|authorization|cookie|signature")
 _KV_WEAK = r"auth|pwd|pass|sig|session|sessionid|sid|jwt|dsn|sentry_key|glitchtip_key|user_?name"
 _MASK_ALT = "|".join(re.escape(m) for m in sorted(MASKED) if m)
-_ALREADY = re.compile(r"(?:" + _SCHEMES + r")(?:\s+(?:" + _MASK_ALT + r"))?|(?:" + _MASK_ALT + ")")
+_ALREADY = r"(?:" + _SCHEMES + r")(?:\s+(?:" + _MASK_ALT + r"))?|(?:" + _MASK_ALT + ")"
 # `%3D` is a URL-encoded `=` (a query string inside a query value); such a value
 # ends at `%26`, an encoded `&`.
-_KV = re.compile(
-    r"(?<![\w.-])(?P<name>[\w.-]*(?:" + _KV_STRONG + r")[\w.-]*|(?:" + _KV_WEAK + r"))\\?[\"']?"
+_KV = (
+    r"(?i)(?<![\w.-])(?P<name>[\w.-]*(?:" + _KV_STRONG + r")[\w.-]*|(?:" + _KV_WEAK + r"))\\?[\"']?"
     r"(?:\s*[:=]\s*(?:\\?\"(?P<dq>[^\"\\\n]*)|\\?'(?P<sq>[^'\\\n]*))"
-    r"|(?:=|%3[Dd]|:[ \t]*)(?P<uq>(?:[^\s&\"'\\,;}<>\[\]%]|%(?!26))+))",
-    re.I,
+    r"|(?:=|%3[Dd]|:[ \t]*)(?P<uq>(?:[^\s&\"'\\,;}<>\[\]%]|%(?!26))+))"
 )
 _TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest|user_?name", re.I)
-_SENTRY_TOKEN = re.compile(r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}")
+_SENTRY_TOKEN = r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}"
 # `_PCT`: right after a URL-encoded character (`%3D` of an encoded `=`, `%2F`), which
 # ends in a letter or digit yet is a separator.
 _PCT = r"(?<=%[0-9A-Fa-f]{2})"
-_AWS_KEY = re.compile(r"(?:(?<![A-Za-z0-9])|" + _PCT + r")(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+_AWS_KEY = r"(?:(?<![A-Za-z0-9])|" + _PCT + r")(?:AKIA|ASIA)[A-Z0-9]{16,}(?![A-Za-z0-9])"
+_EMAIL = r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 # An address the server cut short ("… for jane.doe@exam…": GlitchTip cuts titles at 100 chars).
-_EMAIL_CUT = re.compile(r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z][A-Za-z0-9.-]*)?(?=\u2026|\.\.\.)")
+_EMAIL_CUT = r"[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z][A-Za-z0-9.-]*)?(?=\u2026|\.\.\.)"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 # Not after a letter/digit/dot (v1.2.3.4, 1.2.3.4.5) or a `+` (a phone number grouped by
 # dots); not before `.digit`, a letter/digit or `-letters` (1.2.3.4-beta): those are versions.
@@ -71,7 +73,7 @@ _IPV4 = re.compile(r"(?:(?<![\w.+])|" + _PCT + r")(?:" + _OCTET + r"\.){3}" + _O
 # finds the address in it (a run may carry a label or a colon: `ip:2001:db8::1:`).
 _IPV6_CAND = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}")
 _HEX_LETTERS = re.compile(r"[A-Fa-f]*")
-_HEX64 = re.compile(r"(?:(?<![0-9A-Za-z])|" + _PCT + r")[0-9a-fA-F]{64}(?![0-9A-Za-z])")
+_HEX64 = r"(?:(?<![0-9A-Za-z])|" + _PCT + r")[0-9a-fA-F]{64}(?![0-9A-Za-z])"
 # Card-shaped: a plain 13-19 digit run, or 4-4-4-1..7 / Amex 4-6-4..5 groups with one
 # kind of separator (space, dash, or a URL-encoded space: `+`, `%20`). First digit 2-6
 # (the card networks), which keeps ms timestamps out.
@@ -112,18 +114,16 @@ _TWO_DIGITS = re.compile(r"\d\d")  # every phone form has two digits in a row: a
 # 'phone': '...') and query strings (lat=52.5). A quoted value must close, so that a
 # value cut short ("phone": "+1-202-555-0143}]) is left to the value rules. `name`
 # counts only in text that also has an email, phone or username key: then it names a person.
-_PERSONAL_KV = re.compile(
-    r"(?<![\w.-])(?P<q>\\?[\"'])?(?P<name>first_?name|last_?name|full_?name|given_?name|family_?name|middle_?name"
+_PERSONAL_KV = (
+    r"(?i)(?<![\w.-])(?P<q>\\?[\"'])?(?P<name>first_?name|last_?name|full_?name|given_?name|family_?name|middle_?name"
     r"|display_?name|customer_?name|surname|city|country_?code|latitude|longitude|lat|lng|lon|time_?zone"
     r"|phone(?:_?number)?|mobile(?:_?phone)?|telephone|msisdn|fax|name)(?(q)\\?[\"'])"
     r"(?:\s*[:=]\s*(?:\\?\"(?P<dq>[^\"\\\n]*)(?=\\?\")|\\?'(?P<sq>[^'\\\n]*)(?=\\?'))"
-    r"|=(?P<uq>[^\s&\"'\\,;}<>\[\]]+))",
-    re.I,
+    r"|=(?P<uq>[^\s&\"'\\,;}<>\[\]]+))"
 )
 _PERSONAL_TRIGGER = re.compile(r"name|city|country|lat|lng|lon|zone|phone|mobile|tel|msisdn|fax", re.I)
-_PERSON_IN_TEXT = re.compile(r"\b(?:e-?mail|phone|mobile|user_?name|ip_?address)\\?[\"']?\s*[:=]|\[email\]|\[phone\]",
-                             re.I)
-_GRAVATAR = re.compile(r"(gravatar\.com/avatar/)[0-9a-fA-F]{32,64}")
+_PERSON_IN_TEXT = r"(?i)\b(?:e-?mail|phone|mobile|user_?name|ip_?address)\\?[\"']?\s*[:=]|\[email\]|\[phone\]"
+_GRAVATAR = r"(gravatar\.com/avatar/)[0-9a-fA-F]{32,64}"
 
 
 def luhn(digits: str) -> bool:
@@ -213,7 +213,7 @@ def _personal_sub(m: re.Match, text: str) -> str:
         return m.group(0)
     key = norm_key(m.group("name"))
     if key == "name":
-        if not _PERSON_IN_TEXT.search(text):
+        if not re.search(_PERSON_IN_TEXT, text):
             return m.group(0)
         marker = NAME
     else:
@@ -228,31 +228,31 @@ def _auth_sub(m: re.Match) -> str:
     val = m.group("val")
     # Without an `Authorization:` label, demand a credential-looking value, so that
     # prose such as "Basic usage" or "Token expired" stays readable.
-    if val in MASKED or (not m.group("hdr") and (len(val) < 8 or not _CREDLIKE.search(val))):
+    if val in MASKED or (not m.group("hdr") and (len(val) < 8 or not re.search(_CREDLIKE, val))):
         return m.group(0)
     return m.group(0)[: m.start("val") - m.start()] + AUTH
 
 
 # A source file and its line, as in tracebacks: `auth/token_service.py:57`, `session.js:12:7`.
-_SOURCE_FILE = re.compile(
-    r"\.(?:py|pyc|pyx|js|mjs|cjs|jsx|ts|tsx|rb|erb|go|java|kt|kts|scala|groovy|php|cs|fs|vb|rs|c|h|cc|cpp|hpp"
-    r"|m|mm|swift|dart|ex|exs|erl|clj|lua|pl|pm|sh|vue|svelte|html|jinja|j2|tmpl)$", re.I)
-_LINE_COL = re.compile(r"\d{1,7}(?::\d{1,5})?(?!\w)")
+_SOURCE_FILE = (
+    r"(?i)\.(?:py|pyc|pyx|js|mjs|cjs|jsx|ts|tsx|rb|erb|go|java|kt|kts|scala|groovy|php|cs|fs|vb|rs|c|h|cc|cpp|hpp"
+    r"|m|mm|swift|dart|ex|exs|erl|clj|lua|pl|pm|sh|vue|svelte|html|jinja|j2|tmpl)$")
+_LINE_COL = r"\d{1,7}(?::\d{1,5})?(?!\w)"
 # What can name a header, query parameter or tag in a ["name", value] pair (not a
 # sentence, not a file path: ["Invalid token", "abc"], ["token_service.py:57", "x"]).
-_NAME = re.compile(r"[\w.\-\[\]]{1,64}")
+_NAME = r"[\w.\-\[\]]{1,64}"
 
 
 def is_name(text: str) -> bool:
-    return bool(_NAME.fullmatch(text)) and not _SOURCE_FILE.search(text)
+    return bool(re.fullmatch(_NAME, text)) and not re.search(_SOURCE_FILE, text)
 
 
 def _kv_sub(m: re.Match) -> str:
     grp = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "uq"
     val = m.group(grp).strip()
-    if val in MASKED or val in _KEEP_LITERALS or _ALREADY.fullmatch(val):
+    if val in MASKED or val in _KEEP_LITERALS or re.fullmatch(_ALREADY, val):
         return m.group(0)
-    if grp == "uq" and _LINE_COL.match(val) and _SOURCE_FILE.search(m.group("name")) \
+    if grp == "uq" and re.match(_LINE_COL, val) and re.search(_SOURCE_FILE, m.group("name")) \
             and m.string[m.start("uq") - 1] == ":":
         return m.group(0)  # a file and its line, not a secret
     s, e = m.start(grp) - m.start(), m.end(grp) - m.start()
@@ -269,31 +269,31 @@ def mask_text(s: str, secrets: tuple) -> str:
     if "://" in s:
         s = _URL_USERINFO.sub(r"\1" + SECRET + "@", s)
     if _TRIGGER.search(s):
-        s = _AUTH_SCHEME.sub(_auth_sub, s)
+        s = re.sub(_AUTH_SCHEME, _auth_sub, s)
         if "=" in s or ":" in s or "%3D" in s or "%3d" in s:
-            s = _KV.sub(_kv_sub, s)
+            s = re.sub(_KV, _kv_sub, s)
     if "sntry" in s:
-        s = _SENTRY_TOKEN.sub(TOKEN, s)
+        s = re.sub(_SENTRY_TOKEN, TOKEN, s)
     if "AKIA" in s or "ASIA" in s:
-        s = _AWS_KEY.sub(AWS_KEY, s)
+        s = re.sub(_AWS_KEY, AWS_KEY, s)
     if "@" in s or "%40" in s:
-        s = _EMAIL.sub(EMAIL, s)
+        s = re.sub(_EMAIL, EMAIL, s)
         if "\u2026" in s or "..." in s:
-            s = _EMAIL_CUT.sub(EMAIL, s)
+            s = re.sub(_EMAIL_CUT, EMAIL, s)
     if s.count(":") >= 2:
         s = _IPV6_CAND.sub(_ipv6_sub, s)
     if s.count(".") >= 3:
         s = _IPV4.sub(_ipv4_sub, s)
     if len(s) >= 13:
         if len(s) >= 64:
-            s = _HEX64.sub(TOKEN, s)
+            s = re.sub(_HEX64, TOKEN, s)
         s = _CARD.sub(_card_sub, s)
     if ("=" in s or ":" in s) and _PERSONAL_TRIGGER.search(s):
-        s = _PERSONAL_KV.sub(lambda m, text=s: _personal_sub(m, text), s)
+        s = re.sub(_PERSONAL_KV, lambda m, text=s: _personal_sub(m, text), s)
     if len(s) >= 9 and _TWO_DIGITS.search(s):
         s = _PHONE.sub(_phone_sub, s)
     if "gravatar" in s:
-        s = _GRAVATAR.sub(r"\1" + AVATAR, s)
+        s = re.sub(_GRAVATAR, r"\1" + AVATAR, s)
     return s
 
 

@@ -53,6 +53,26 @@ def utc_text(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
 
 
+def max_bytes_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"--max-bytes {text!r} is not a whole number.") from None
+    if value != 0 and not 500 <= value <= 100_000_000:
+        raise UsageError(f"--max-bytes {value} is out of range.", hint="Use 500 or more, or 0 for no limit.")
+    return value
+
+
+def timeout_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--timeout {text!r} is not a number of seconds.") from None
+    if not 0.1 <= value <= 600:
+        raise UsageError(f"--timeout {value} is out of range.", hint="Use 0.1 to 600 seconds.")
+    return value
+
+
 def cursor_arg(text: str) -> str:
     if not text or len(text) > 500 or any(c.isspace() for c in text):
         raise UsageError("--cursor must be the next_cursor value printed by the previous call.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import event_shape, issue_filters, shape
+from .. import issue_filters, shape
 from ..budget import DEFAULT_EVENT_MAX_BYTES
 from ..errors import NotFound, UsageError
 from ..output import Result
@@ -131,16 +131,15 @@ def issue_detail(ctx) -> Result:
 
 def one_issue(ctx) -> Result:
     """The issue and, when asked, its latest event and its tag distribution: all at the same time."""
-    from . import find
-    from .tags import fetch_tags, ranked_tags, shape_tag
-
     args, fields, client, scope = ctx.args, ctx.fields, ctx.client, ctx.entry.scope
     calls = [lambda: client.get_first(ctx.route, ctx.candidates(), scope=scope, expect=dict)]
     with_event = args.latest_event or bool(fields and "latestEvent" in fields)  # asking for the field asks for it
     if with_event:
+        from . import find
         latest = ctx.candidates(find("event-detail"), event="latest")  # the request event-detail sends
         calls.append(lambda: _latest_event(client, ctx.route, latest, scope))
-    if args.tags:
+    if args.tags:  # only then is the tags group imported (start-up)
+        from .tags import fetch_tags, ranked_tags, shape_tag
         calls.append(lambda: fetch_tags(ctx))  # the request issue-tags sends
     answers = client.concurrently(*calls)  # the issue's own error, if any, comes first
     issue, event = answers[0], answers[1] if with_event else None
@@ -158,6 +157,8 @@ def one_issue(ctx) -> Result:
         return Result({**parts, "latestEvent": {"unavailable": EVENT_GONE}},
                       lambda both: with_tags({**shape.shape_issue(both["issue"], issue_fields(ctx)),
                                               "latestEvent": both["latestEvent"]}, both))
+    from .. import event_shape  # only a run with the event imports it (start-up)
+
     # All parts are redacted together, then shaped side by side.
     return Result({**parts, "latestEvent": event},
                   lambda both: with_tags(event_shape.shape_issue_with_event(

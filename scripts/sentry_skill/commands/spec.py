@@ -15,16 +15,14 @@ numeric issue id, looked up from a short id only when that path is used.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import UsageError
 from ..ids import check_slug, parse_event_id, parse_short_id
-from .common import cursor_arg, instant_arg, limit_arg, period_arg
+from .common import cursor_arg, instant_arg, limit_arg, max_bytes_arg, period_arg, timeout_arg
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):
     """One option; `param` names the query parameter its value becomes."""
 
     flag: str
@@ -44,8 +42,7 @@ class Opt:
         return self.dest or self.flag.lstrip("-").replace("-", "_")
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A kind of positional reference: how it is shown and checked before any request."""
 
     metavar: str
@@ -103,8 +100,7 @@ REFS = {
 }
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     name: str
     group: str                       # resource group: one reference page each
     summary: str                     # one line, for --help and SKILL.md
@@ -156,6 +152,29 @@ class Command:
     def page_params(self) -> tuple:
         """Every page-size parameter a list sends."""
         return (self.page_param,) if isinstance(self.page_param, str) else tuple(self.page_param or ())
+
+
+# -- options every command takes, before or after its name ---------------------
+
+FORMATS = ("json", "jsonl", "table")
+COMMON_OPTIONS = (
+    Opt("--org", "organization slug [env SENTRY_ORG]", metavar="SLUG"),
+    Opt("--base-url", "Sentry server [env SENTRY_BASE_URL, SENTRY_URL, SENTRY_HOST; default https://sentry.io]",
+        metavar="URL"),
+    Opt("--profile", "a named server (base URL, org, project, token variable) from the profiles file; "
+        "list-profiles shows them [env SENTRY_PROFILE]", metavar="NAME"),
+    Opt("--fields", "pick output fields (an unknown one lists the valid ones)", metavar="A,B"),
+    Opt("--raw", "the whole API answer, redacted", action="store_true"),
+    Opt("--format", "json (default), jsonl, table", choices=FORMATS, default="json"),
+    Opt("--no-redact", "turn redaction off (warns)", action="store_true"),
+    Opt("--max-bytes", "fit the output in N bytes, least useful parts first, naming what was cut "
+        "(event output: 10000 by default; 0: no limit)", type=max_bytes_arg, metavar="N"),
+    Opt("--timeout", "the whole command's time limit, retries included (default 30); "
+        "a retry is sent only if it fits", type=timeout_arg, metavar="SECONDS"),
+    Opt("--demo", "answer from bundled recorded responses, no network [env SENTRY_DEMO=1]", action="store_true"),
+    Opt("--allow-insecure-http", "allow http:// to a host that is not loopback", action="store_true"),
+    Opt("--verbose", "log requests to stderr (never the token)", action="store_true"),
+)
 
 
 # -- options several commands share ---------------------------------------------
