@@ -68,6 +68,21 @@ def test_a_read_command_imports_its_own_group_and_nothing_it_does_not_use(argv, 
     assert ("dotenv" in names) == dotenv_files  # python-dotenv only reads a .env file that is there
 
 
+def test_what_a_run_imports_is_frozen_out_of_the_collections(standin, tmp_path):
+    """A collection would walk every imported object again, the one at exit included: a run
+    freezes them once requests is in (client.py); about a tenth of a read command's process."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SENTRY_BASE_URL": standin.url,
+           "SENTRY_AUTH_TOKEN": TOKEN, "SENTRY_ORG": "acme"}
+    watch = (f"import atexit, gc, runpy, sys; sys.path.insert(0, {str(SCRIPT.parent)!r}); "
+             "atexit.register(lambda: sys.stderr.write(f'frozen: {gc.get_freeze_count()}\\n')); "
+             f"sys.argv[0] = {str(SCRIPT)!r}; runpy.run_path(sys.argv[0], run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", watch, "issue-detail", "BACKEND-C"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    frozen = int(done.stderr.split("frozen: ")[1].split()[0])
+    assert frozen > 10_000  # requests, urllib3 and this package: tens of thousands of objects
+
+
 def test_a_profile_costs_no_dataclasses(standin, tmp_path):
     profiles = tmp_path / "profiles.ini"
     profiles.write_text(f"[local]\nbase_url = {standin.url}\norg = acme\ntoken_env = LOCAL_TOKEN\n")

@@ -12,6 +12,7 @@ sent whole, with the full --timeout: cutting it short would not undo it.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import sys
@@ -27,6 +28,11 @@ from .errors import (ApiError, AuthError, NotFound, OutOfTime, RateLimited, Retr
 from .progress import StatusLine
 from .retry import Deadline, RetryPolicy
 from .routes import RouteMemory
+
+# Everything imported so far (requests and this package) lives until the process ends:
+# frozen, it is never walked again by a collection, the one at exit included. A command
+# is one short process, so this is most of what collecting would cost it.
+gc.freeze()
 
 LACKS = "lacks "           # the routes memory keeps what a server lacks under this prefix
 MAX_PAGES = 100           # a walk never asks for more pages than this
