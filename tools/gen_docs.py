@@ -5,8 +5,10 @@
   python3 tools/gen_docs.py --check   exit 1 naming each stale file (tests/test_docs.py runs it)
 
 What it writes: SKILL.md's command table and references/scopes.md's scope table
-(between their `<!-- generated:NAME -->` markers), and one page per group,
-references/commands-<group>.md, whole.
+(between their `<!-- generated:NAME -->` markers), one page per group,
+references/commands-<group>.md, whole, and the index of which module declares each
+command (`MODULE_OF` in commands/__init__.py, between `# generated:index` lines), by
+which a run imports only its own command's module.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from sentry_skill.commands import GROUPS, TABLE  # noqa: E402
+from importlib import import_module  # noqa: E402
+
+from sentry_skill.commands import GROUPS, MODULES, TABLE  # noqa: E402
 from sentry_skill.commands.spec import REFS, options_of  # noqa: E402
 
 SCRIPT = "python3 scripts/sentry_api.py"
@@ -118,8 +122,23 @@ def group_page(group: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def between(text: str, name: str, content: str) -> str:
-    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- /generated:{name} -->)", re.S)
+def module_index() -> str:
+    """`MODULE_OF`: each command's name -> its module, a line per module, in the table's order."""
+    lines = ["MODULE_OF = {"]
+    for module in MODULES:
+        names = [entry.name for entry in import_module(f"sentry_skill.commands.{module}").COMMANDS]
+        line = "    " + " ".join(f'"{name}": "{module}",' for name in names)
+        while len(line) > 115:  # the project's line length
+            cut = line.rindex(", ", 0, 115) + 1
+            lines.append(line[:cut])
+            line = "    " + line[cut:].lstrip()
+        lines.append(line)
+    return "\n".join(lines + ["}"])
+
+
+def between(text: str, name: str, content: str, comment: str = "<!-- {} -->") -> str:
+    start, end = (re.escape(comment.format(mark)) for mark in (f"generated:{name}", f"/generated:{name}"))
+    pattern = re.compile(rf"({start}\n).*?({end})", re.S)
     if not pattern.search(text):
         raise SystemExit(f"markers for {name!r} are missing")
     return pattern.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text)
@@ -134,6 +153,8 @@ def wanted() -> dict:
     files[scopes] = between(scopes.read_text(encoding="utf-8"), "scopes", scopes_table())
     for group in GROUPS:
         files[ROOT / page_name(group)] = group_page(group)
+    index = ROOT / "scripts" / "sentry_skill" / "commands" / "__init__.py"
+    files[index] = between(index.read_text(encoding="utf-8"), "index", module_index(), comment="# {}")
     return files
 
 

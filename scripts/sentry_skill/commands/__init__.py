@@ -16,8 +16,9 @@ from importlib import import_module
 MODULES = ("issues", "digest", "tags", "events", "orgs", "projects", "keys", "teams", "members", "releases",
            "stats", "discover", "account", "api")
 
-# The module that declares each command. A new command goes here too
-# (tests/test_startup.py checks this against every module's COMMANDS).
+# The module that declares each command, written from every module's COMMANDS by
+# tools/gen_docs.py (run it after adding a command; tests/test_docs.py fails while it is stale).
+# generated:index
 MODULE_OF = {
     "list-issues": "issues", "issue-detail": "issues", "lookup-short-id": "issues", "update-issue": "issues",
     "bulk-update-issues": "issues", "bulk-delete-issues": "issues", "delete-issue": "issues",
@@ -40,6 +41,7 @@ MODULE_OF = {
     "whoami": "account", "list-profiles": "account",
     "api": "api", "verify-webhook": "api",
 }
+# /generated:index
 
 
 def find(name: str):
