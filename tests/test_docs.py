@@ -32,6 +32,14 @@ def test_the_generator_notices_a_change_of_the_table(monkeypatch):
     assert stale == {"SKILL.md", f"commands-{entry.group}.md"}
 
 
+def test_a_new_command_makes_the_command_index_stale(monkeypatch):
+    from sentry_skill.commands import account
+    added = account.COMMANDS[0]._replace(name="whoami-too")
+    monkeypatch.setattr(account, "COMMANDS", (*account.COMMANDS, added))
+    assert [path.name for path in gen_docs.stale() if path.suffix == ".py"] == ["__init__.py"]
+    assert '"whoami-too": "account"' in gen_docs.module_index()
+
+
 def test_skill_md_is_a_router_of_at_most_250_lines():
     lines = (ROOT / "SKILL.md").read_text().splitlines()
     assert len(lines) <= 250
