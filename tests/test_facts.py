@@ -132,3 +132,20 @@ def test_an_event_with_its_stack_trace_in_3000_bytes_with_every_fact(run, standi
             mine = next(f for f in frames if (f["function"], f["line"]) == (frame["function"], frame["lineNo"]))
             assert f"{frame['lineNo']}>" in " ".join(mine["context"])
             assert set(frame.get("vars") or {}) <= set(mine.get("vars") or {})
+
+
+def test_a_frame_variable_loses_its_memory_address_and_nothing_else(run, standin):
+    """An object's repr names its class; the address (`at 0x7f3a...`) changes every run and says nothing."""
+    event = json.loads((WEB / "flask_orders_event_latest.json").read_text())
+    frame = in_app_frames(exception_values(event)[-1])[-1]
+    frame["vars"]["self"] = "<app.views.CheckoutView object at 0x7f3a12bc4d90>"
+    frame["vars"]["handler"] = "functools.partial(<function charge at 0x7fb91cd2b380>, retries=3)"
+    body = json.dumps(event).encode()
+    standin.fail(r"/issues/17/events/latest/$", Fault(200, body), Fault(200, body))
+    printed = run("event-detail", "latest", "--issue", "17", "--stacktrace").json
+    shown = [f for f in printed["stacktrace"] if f.get("function") == frame["function"]][-1]["vars"]
+    assert shown["self"] == "<app.views.CheckoutView object>"
+    assert shown["handler"] == "functools.partial(<function charge>, retries=3)"
+    assert shown["amount"] == frame["vars"]["amount"]
+    raw = run("event-detail", "latest", "--issue", "17", "--stacktrace", "--raw").json["event"]
+    assert "at 0x7f3a12bc4d90" in json.dumps(raw)  # --raw prints what the server sent

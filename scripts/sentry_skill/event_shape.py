@@ -9,6 +9,7 @@ Sentry's camelCase and GlitchTip's snake_case event lists. Issues are shape.py's
 from __future__ import annotations
 
 import json
+import re
 
 from .shape import (CODE_CHARS, CONTEXT_AROUND, HIDDEN_TAGS, ISSUE_FIELDS, MAX_VARS, SNAKE_TO_CAMEL, TITLE_CHARS,
                     TOP_TAGS, VALUE_CHARS, VAR_CHARS, _release, _repeats, clip, shape_issue)
@@ -132,10 +133,18 @@ def _frame_detail(frame) -> dict:
     variables = frame.get("vars")
     if isinstance(variables, dict) and variables:
         names = list(variables)[:MAX_VARS]
-        out["vars"] = {name: clip(_compact(variables[name]), VAR_CHARS) for name in names}
+        out["vars"] = {name: clip(_without_addresses(_compact(variables[name])), VAR_CHARS) for name in names}
         if len(variables) > MAX_VARS:
             out["vars"]["…"] = f"{len(variables) - MAX_VARS} more"
     return out
+
+
+# `<app.views.CheckoutView object at 0x7f3a12bc4d90>`: the address names no fact triage can use.
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,16}(?=>)")
+
+
+def _without_addresses(text: str) -> str:
+    return MEMORY_ADDRESS.sub("", text) if " at 0x" in text else text
 
 
 def _compact(value) -> str:
