@@ -27,7 +27,7 @@ from sentry_skill.commands import TABLE
 PLANTED = ["card.holder@example.com", "198.51.100.23", "4111111111111111", "AKIAPLANTEDKEY12345678",
            "leaky.person@example.com", "203.0.113.77", "planted-Password!2024", "node.shopper@example.com",
            "2001:db8:85a3::8a2e:370:7334", "hunter2-planted-password", "sntryu_planted", "cardholder",
-           "john.doe@example.com"]
+           "john.doe@example.com", "sntryu_p\u2026"]  # the last: a planted token that GlitchTip's title cut
 CASES = sorted(CASSETTES.glob("*.json"))
 
 

@@ -405,6 +405,9 @@ def test_sentry_tokens_and_hex_tokens():
     assert redact_text('"sntrys_eyJpYXQiOjE3MDB9_abc+/=" x') == '"[token]" x'
     assert redact_text("q=sntryu_abcdefgh&next=1") == "q=[token]&next=1"
     assert redact_text("sntryu_ab short") == "sntryu_ab short"
+    # cut short by the server: what is left of it is still a token's start
+    assert redact_text("(HTTP 401, token sntryu_p\u2026") == "(HTTP 401, token [token]\u2026"
+    assert redact_text("token sntrys_... expired") == "token [token]... expired"
     assert redact_text("h " + "b" * 63 + " " + "c" * 65) == "h " + "b" * 63 + " " + "c" * 65
 
 

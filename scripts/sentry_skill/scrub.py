@@ -57,6 +57,8 @@ _KV = (
 )
 _TRIGGER = re.compile(r"pass|pwd|secret|token|key|auth|sig|session|sid|jwt|dsn|cred|csrf|xsrf|cookie|bearer|basic|digest|user_?name", re.I)
 _SENTRY_TOKEN = r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]{6,}"
+# A token the server cut short ("token sntryu_p…": GlitchTip cuts titles at 100 chars).
+_SENTRY_TOKEN_CUT = r"sntry[su]_[^\s\"'&\\<>,;)\]\u2026]*(?=\u2026|\.\.\.)"
 # `_PCT`: right after a URL-encoded character (`%3D` of an encoded `=`, `%2F`), which
 # ends in a letter or digit yet is a separator.
 _PCT = r"(?<=%[0-9A-Fa-f]{2})"
@@ -274,6 +276,8 @@ def mask_text(s: str, secrets: tuple) -> str:
             s = re.sub(_KV, _kv_sub, s)
     if "sntry" in s:
         s = re.sub(_SENTRY_TOKEN, TOKEN, s)
+        if "\u2026" in s or "..." in s:
+            s = re.sub(_SENTRY_TOKEN_CUT, TOKEN, s)
     if "AKIA" in s or "ASIA" in s:
         s = re.sub(_AWS_KEY, AWS_KEY, s)
     if "@" in s or "%40" in s:
