@@ -109,7 +109,7 @@ def tabulate(document):
 
 
 def rows_as_objects(document):
-    """The inverse of tabulate, for readers that want objects back (tests, jq users)."""
+    """The inverse of tabulate: the items as objects again (what the tests read)."""
     if not (isinstance(document, dict) and "columns" in document):
         return document
     items = [{k: v for k, v in zip(document["columns"], row) if v is not None} for row in document["items"]]
